@@ -1,0 +1,12 @@
+"""The one error type users see: names the file or account, and the problem, on one line."""
+
+from __future__ import annotations
+
+
+class AuditorError(Exception):
+    """A problem with user input (a file, an account, a policy) reported as one line, no traceback."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = str(where)
+        self.problem = problem
+        super().__init__(f"{self.where}: {problem}")

@@ -1,0 +1,78 @@
+"""What every source produces, and the registry that finds the right reader for a file, folder or account."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.errors import AuditorError
+from auditor.post import Post
+
+
+@dataclass
+class SourceResult:
+    """Everything read from one account: its posts (all of them, non-public and deleted ones flagged) and notes."""
+
+    platform: str  # "x", "bluesky", "mastodon", "reddit", "facebook", "instagram", "threads", "linkedin", ...
+    account: str  # how the account is shown, e.g. "@alice" or "alice.example.com"
+    posts: list[Post]
+    display_name: str | None = None
+    source: str = ""  # the file path or live spec it came from
+    notes: list[str] = field(default_factory=list)  # completeness warnings shown in the report
+
+
+@dataclass(frozen=True)
+class FileReader:
+    """A reader for one file/folder format, chosen by content (``sniff``), never by file name alone."""
+
+    name: str
+    sniff: Callable[[Path], bool]
+    read: Callable[[Path], SourceResult]
+
+
+@dataclass(frozen=True)
+class LiveReader:
+    """A reader for a live public account, chosen by the spec prefix, e.g. ``bsky:alice.example.com``."""
+
+    prefix: str
+    read: Callable[[str], SourceResult]
+
+
+FILE_READERS: list[FileReader] = []
+LIVE_READERS: dict[str, LiveReader] = {}
+
+
+def register_file_reader(name: str, sniff: Callable[[Path], bool], read: Callable[[Path], SourceResult]) -> None:
+    """Add a file/folder format. Earlier registrations are tried first."""
+    FILE_READERS.append(FileReader(name, sniff, read))
+
+
+def register_live_reader(prefix: str, read: Callable[[str], SourceResult]) -> None:
+    """Add a live source reached as ``prefix:target``."""
+    LIVE_READERS[prefix] = LiveReader(prefix, read)
+
+
+def read_source(spec: str) -> SourceResult:
+    """Read one SOURCE argument: a live spec (``bsky:…``) or a file/folder detected by its content."""
+    prefix, sep, target = spec.partition(":")
+    if sep and prefix in LIVE_READERS and not Path(spec).exists():
+        return LIVE_READERS[prefix].read(target)
+    path = Path(spec)
+    if not path.exists():
+        if sep and len(prefix) > 1:
+            known = ", ".join(sorted(LIVE_READERS)) or "none"
+            raise AuditorError(spec, f"unknown platform {prefix!r} (live sources: {known})")
+        raise AuditorError(spec, "no such file or folder")
+    for reader in FILE_READERS:
+        try:
+            matched = reader.sniff(path)
+        except AuditorError:
+            raise
+        except (OSError, ValueError, UnicodeDecodeError):
+            matched = False
+        if matched:
+            result = reader.read(path)
+            result.source = result.source or spec
+            return result
+    raise AuditorError(spec, "not a format auditor knows (see `auditor formats`)")
