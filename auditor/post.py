@@ -19,7 +19,7 @@ AUDITABLE_VISIBILITIES = frozenset({"public", "unlisted"})
 class Post:
     """One post, reply, repost, quote or comment, in the same shape for every platform.
 
-    ``text`` is the clean text the classifiers read; ``raw_text`` is what the person saw and is shown in reports.
+    ``text`` is the clean text the classifiers read; ``raw_text`` is what the person saw, shown in reports.
     """
 
     id: str

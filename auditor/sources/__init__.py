@@ -1,25 +1,50 @@
 """Sources: official exports and public APIs, each turned into Post records.
 
-Importing this package registers every reader; add a platform by adding one module and importing it here.
+Each reader module registers itself when imported; ``READER_MODULES`` lists them in the order formats are
+tried (specific formats first, the generic JSONL/CSV table last). Adding a platform = one module + one line.
 """
+
+from __future__ import annotations
+
+import importlib
 
 from auditor.sources.base import (
     FILE_READERS,
     LIVE_READERS,
     SourceResult,
-    read_source,
     register_file_reader,
     register_live_reader,
 )
+from auditor.sources.base import read_source as _read_source
 
-# Registration order matters: specific formats first, the generic JSONL/CSV table last.
-from auditor.sources import twitter_archive  # noqa: E402,F401  isort: skip
-from auditor.sources import tabular  # noqa: E402,F401  isort: skip
+READER_MODULES: tuple[str, ...] = (
+    "twitter_archive",
+    "tabular",
+)
+
+_loaded = False
+
+
+def load_readers() -> None:
+    """Import every reader module once, so each registers its formats."""
+    global _loaded
+    if not _loaded:
+        for name in READER_MODULES:
+            importlib.import_module(f"auditor.sources.{name}")
+        _loaded = True
+
+
+def read_source(spec: str) -> SourceResult:
+    """Read one SOURCE argument (file, folder or live ``platform:account``) into a SourceResult."""
+    load_readers()
+    return _read_source(spec)
+
 
 __all__ = [
     "FILE_READERS",
     "LIVE_READERS",
     "SourceResult",
+    "load_readers",
     "read_source",
     "register_file_reader",
     "register_live_reader",

@@ -12,7 +12,7 @@ from auditor.post import Post
 
 @dataclass
 class SourceResult:
-    """Everything read from one account: its posts (all of them, non-public and deleted ones flagged) and notes."""
+    """Everything read from one account: all its posts (non-public and deleted ones flagged) and notes."""
 
     platform: str  # "x", "bluesky", "mastodon", "reddit", "facebook", "instagram", "threads", "linkedin", ...
     account: str  # how the account is shown, e.g. "@alice" or "alice.example.com"
@@ -43,7 +43,9 @@ FILE_READERS: list[FileReader] = []
 LIVE_READERS: dict[str, LiveReader] = {}
 
 
-def register_file_reader(name: str, sniff: Callable[[Path], bool], read: Callable[[Path], SourceResult]) -> None:
+def register_file_reader(
+    name: str, sniff: Callable[[Path], bool], read: Callable[[Path], SourceResult]
+) -> None:
     """Add a file/folder format. Earlier registrations are tried first."""
     FILE_READERS.append(FileReader(name, sniff, read))
 

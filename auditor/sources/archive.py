@@ -1,0 +1,231 @@
+"""Safe read access to an export: a .zip, a .tar.gz or an unpacked folder, without extracting to disk.
+
+Every member is checked before it is read: no absolute or ``..`` paths, no links out of the tree, no member
+larger than ``MAX_MEMBER_BYTES`` once inflated, no archive inflating past ``MAX_TOTAL_BYTES``, and no member
+whose compression ratio marks it as a decompression bomb. Problems are ``AuditorError`` naming the archive.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import posixpath
+import tarfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from auditor.errors import AuditorError
+
+MAX_MEMBER_BYTES = 512 * 1024 * 1024  # one inflated file
+MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024  # everything read from one archive
+MAX_RATIO = 200  # inflated / compressed size; text JSON stays far below this
+RATIO_FLOOR_BYTES = 1024 * 1024  # small members may compress well without being bombs
+_CHUNK = 1024 * 1024
+
+
+def is_archive(path: Path) -> bool:
+    """True for a zip or tar file, judged by content, not by name."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    if zipfile.is_zipfile(path):
+        return True
+    try:
+        return tarfile.is_tarfile(path)
+    except OSError:
+        return False
+
+
+def _safe_name(label: str, name: str) -> str:
+    """Normalise a member name; refuse absolute paths and any ``..`` step (path traversal)."""
+    name = name.replace("\\", "/")
+    pure = PurePosixPath(name)
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in pure.parts:
+        raise AuditorError(label, f"unsafe path inside archive: {name!r}")
+    return posixpath.normpath(name).lstrip("./") if name not in ("", ".") else ""
+
+
+class ArchiveTree:
+    """A read-only view of the files in an export, whatever its container."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._read_total = 0
+
+    # -- construction ---------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str) -> ArchiveTree:
+        path = Path(path)
+        label = str(path)
+        if path.is_dir():
+            return _FolderTree(path, label)
+        if not path.is_file():
+            raise AuditorError(label, "no such file or folder")
+        try:
+            if zipfile.is_zipfile(path):
+                return _ZipTree(path, label)
+            if tarfile.is_tarfile(path):
+                return _TarTree(path, label)
+        except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError) as exc:
+            raise AuditorError(label, f"corrupt or unreadable archive ({exc})") from None
+        raise AuditorError(label, "not a zip, tar archive or folder")
+
+    # -- queries --------------------------------------------------------------------------------------------
+    def names(self) -> list[str]:
+        """Posix paths of the regular files, relative to the root."""
+        raise NotImplementedError
+
+    def find(self, *globs: str) -> list[str]:
+        """Names whose full path or base name matches any glob (case-insensitive), in sorted order."""
+        out = []
+        lowered = [g.lower() for g in globs]
+        for name in self.names():
+            low, base = name.lower(), posixpath.basename(name).lower()
+            if any(fnmatch.fnmatchcase(low, g) or fnmatch.fnmatchcase(base, g) for g in lowered):
+                out.append(name)
+        return sorted(out)
+
+    def read_bytes(self, name: str) -> bytes:
+        raise NotImplementedError
+
+    def read_text(self, name: str) -> str:
+        """The member decoded as UTF-8 (a BOM is dropped)."""
+        data = self.read_bytes(name)
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise AuditorError(f"{self.label}:{name}", f"not UTF-8 text (byte {exc.start})") from None
+
+    def close(self) -> None:
+        """Release the open archive file, if any."""
+
+    def __enter__(self) -> ArchiveTree:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- shared guard ---------------------------------------------------------------------------------------
+    def _read_limited(self, stream: io.BufferedIOBase, name: str, compressed: int | None) -> bytes:
+        """Inflate a member chunk by chunk, stopping as soon as a size or ratio cap is passed."""
+        buf = bytearray()
+        while True:
+            chunk = stream.read(_CHUNK)
+            if not chunk:
+                break
+            buf += chunk
+            size = len(buf)
+            if size > MAX_MEMBER_BYTES:
+                raise AuditorError(self.label, f"{name} is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+            if compressed and size > RATIO_FLOOR_BYTES and size / max(compressed, 1) > MAX_RATIO:
+                raise AuditorError(self.label, f"{name} looks like a decompression bomb (over {MAX_RATIO}:1)")
+            if self._read_total + size > MAX_TOTAL_BYTES:
+                raise AuditorError(self.label, f"archive inflates past {MAX_TOTAL_BYTES // 2**30} GiB")
+        self._read_total += len(buf)
+        return bytes(buf)
+
+
+class _FolderTree(ArchiveTree):
+    def __init__(self, root: Path, label: str) -> None:
+        super().__init__(label)
+        self.root = root.resolve()
+        self._names: list[str] | None = None
+
+    def names(self) -> list[str]:
+        if self._names is None:
+            names = []
+            for p in sorted(self.root.rglob("*")):
+                # A link pointing out of the export folder is not followed.
+                if p.is_file() and p.resolve().is_relative_to(self.root):
+                    names.append(p.relative_to(self.root).as_posix())
+            self._names = names
+        return self._names
+
+    def read_bytes(self, name: str) -> bytes:
+        rel = _safe_name(self.label, name)
+        path = (self.root / rel).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise AuditorError(self.label, f"no file {name!r}")
+        try:
+            if path.stat().st_size > MAX_MEMBER_BYTES:
+                raise AuditorError(str(path), f"file is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+            with path.open("rb") as fh:
+                return self._read_limited(fh, name, None)
+        except OSError as exc:
+            raise AuditorError(str(path), f"cannot read ({exc.strerror or exc})") from None
+
+
+class _ZipTree(ArchiveTree):
+    def __init__(self, path: Path, label: str) -> None:
+        super().__init__(label)
+        try:
+            self._zip = zipfile.ZipFile(path)
+            infos = self._zip.infolist()
+        except (OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:
+            raise AuditorError(label, f"corrupt zip ({exc})") from None
+        self._infos: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            name = _safe_name(label, info.filename)  # refuses traversal and absolute paths up front
+            if not info.is_dir() and name:
+                self._infos[name] = info
+
+    def names(self) -> list[str]:
+        return sorted(self._infos)
+
+    def read_bytes(self, name: str) -> bytes:
+        info = self._infos.get(_safe_name(self.label, name))
+        if info is None:
+            raise AuditorError(self.label, f"no member {name!r}")
+        if info.file_size > MAX_MEMBER_BYTES:  # declared size; the real size is checked while inflating too
+            raise AuditorError(self.label, f"{name} is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+        try:
+            with self._zip.open(info) as fh:
+                return self._read_limited(fh, name, info.compress_size)
+        except AuditorError:
+            raise
+        except (OSError, zipfile.BadZipFile, EOFError, ValueError, RuntimeError) as exc:
+            raise AuditorError(self.label, f"corrupt member {name} ({exc})") from None
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+class _TarTree(ArchiveTree):
+    def __init__(self, path: Path, label: str) -> None:
+        super().__init__(label)
+        try:
+            self._tar = tarfile.open(path)
+            members = self._tar.getmembers()
+        except (OSError, tarfile.TarError, EOFError) as exc:
+            raise AuditorError(label, f"corrupt tar archive ({exc})") from None
+        self._members: dict[str, tarfile.TarInfo] = {}
+        for m in members:
+            name = _safe_name(label, m.name)
+            if m.issym() or m.islnk():
+                continue  # links are never followed
+            if m.isfile() and name:
+                self._members[name] = m
+        self._compressed = path.stat().st_size
+
+    def names(self) -> list[str]:
+        return sorted(self._members)
+
+    def read_bytes(self, name: str) -> bytes:
+        member = self._members.get(_safe_name(self.label, name))
+        if member is None:
+            raise AuditorError(self.label, f"no member {name!r}")
+        if member.size > MAX_MEMBER_BYTES:
+            raise AuditorError(self.label, f"{name} is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+        try:
+            fh = self._tar.extractfile(member)
+            if fh is None:
+                raise AuditorError(self.label, f"cannot read member {name}")
+            # A tar's members share one compressed stream: judge the ratio against the whole file.
+            return self._read_limited(fh, name, self._compressed)
+        except AuditorError:
+            raise
+        except (OSError, tarfile.TarError, EOFError) as exc:
+            raise AuditorError(self.label, f"corrupt member {name} ({exc})") from None
+
+    def close(self) -> None:
+        self._tar.close()

@@ -1,0 +1,52 @@
+"""One parser for every timestamp shape the sources use, always returning an aware UTC datetime."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+# Twitter: "Tue Dec 02 06:23:48 +0000 2025" (%a/%b are locale-dependent, so parse by table, not strptime)
+_TWITTER = re.compile(r"^\w{3} (\w{3}) (\d{1,2}) (\d\d):(\d\d):(\d\d) ([+-]\d{4}) (\d{4})$")
+# ISO with more than 6 fraction digits (Bluesky clients write 7): trim to microseconds
+_LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
+_EPOCH = re.compile(r"^-?\d{9,11}(\.\d+)?$")
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+
+
+def parse_any_ts(value: object) -> datetime | None:
+    """Parse Twitter, ISO 8601 (Z, offsets, naive, 7-digit fractions, date-only), Reddit "… UTC",
+    LinkedIn naive, and unix seconds (int, float or digits) into aware UTC. None/"" → None.
+
+    Raises ValueError for anything else, so readers can name the file and the field.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return _utc(value)
+    if isinstance(value, bool):
+        raise ValueError(f"not a timestamp: {value!r}")
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+    text = str(value).strip()
+    if _EPOCH.match(text):
+        return datetime.fromtimestamp(float(text), tz=timezone.utc)
+    m = _TWITTER.match(text)
+    if m:
+        mon, day, hh, mm, ss, off, year = m.groups()
+        month = _MONTHS.get(mon.lower())
+        if month is None:
+            raise ValueError(f"not a timestamp: {value!r}")
+        return _utc(datetime.strptime(f"{year}-{month:02d}-{int(day):02d}T{hh}:{mm}:{ss}{off}",
+                                      "%Y-%m-%dT%H:%M:%S%z"))
+    if text.endswith(" UTC"):  # Reddit data export: "2014-08-27 00:59:46 UTC"
+        text = text[:-4]
+    text = _LONG_FRACTION.sub(r"\1", text)
+    try:
+        return _utc(datetime.fromisoformat(text))
+    except ValueError:
+        raise ValueError(f"not a timestamp: {value!r}") from None
