@@ -90,9 +90,8 @@ def test_corrupt_zip_names_file(tmp_path):
     raw[40:200] = b"\xff" * 160  # smash the first member's compressed data
     bad = tmp_path / "corrupt.zip"
     bad.write_bytes(bytes(raw))
-    with pytest.raises(AuditorError) as err:
-        with ArchiveTree.open(bad) as tree:
-            tree.read_bytes("data/tweets.js")
+    with pytest.raises(AuditorError) as err, ArchiveTree.open(bad) as tree:
+        tree.read_bytes("data/tweets.js")
     assert "corrupt.zip" in str(err.value)
 
 

@@ -77,4 +77,15 @@ def read_source(spec: str) -> SourceResult:
             result = reader.read(path)
             result.source = result.source or spec
             return result
+    if _is_empty_archive(path):
+        raise AuditorError(spec, "the archive is empty")
     raise AuditorError(spec, "not a format auditor knows (see `auditor formats`)")
+
+
+def _is_empty_archive(path: Path) -> bool:
+    from auditor.sources.archive import ArchiveTree, is_archive
+
+    if not is_archive(path):
+        return False
+    with ArchiveTree.open(path) as tree:
+        return not tree.names()

@@ -1,0 +1,189 @@
+"""The `auditor` command line: audit, classify, posts, formats, policies."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from itertools import islice
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from auditor import __version__
+from auditor.errors import AuditorError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Audit a person's public social-media history for brand-safety risks, with evidence for every flag.",
+)
+err = Console(stderr=True, highlight=False)
+
+CLASSIFY_BATCH = 4096
+
+
+def _status(message: str) -> None:
+    err.print(f"[dim]·[/dim] {message}")
+
+
+@app.command()
+def audit(
+    sources: Annotated[list[str] | None, typer.Argument(
+        help="Exports (zip, folder, file) and live accounts (bsky:HANDLE, mastodon:@user@host, reddit:NAME)."
+    )] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports; a sub-folder per person.")
+    ] = Path("audit-reports"),
+    person: Annotated[str | None, typer.Option(help="The person's name on the report.")] = None,
+    person_file: Annotated[Path | None, typer.Option(
+        "--person-file", help="YAML or CSV naming the person and listing their accounts.")] = None,
+    policy: Annotated[str | None, typer.Option(
+        help="Brand policy: a YAML file, or a shipped one (default, family, edgy).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf.")] = True,
+    demo: Annotated[bool, typer.Option("--demo", help="Audit the shipped demo archive.")] = False,
+) -> None:
+    """Audit one person: write report.html, report.pdf, flagged.csv and summary.json to OUT/<person>/."""
+    from auditor.pipeline import demo_source, run_audit
+
+    specs = list(sources or [])
+    if person_file is not None:
+        from auditor.person import load_person
+
+        listed = load_person(person_file)
+        specs += listed.accounts
+        person = person or listed.name
+    if demo:
+        specs.append(demo_source())
+    outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status)
+    overall = outcome.summary.get("overall", {})
+    tier = overall.get("tier", "?") if isinstance(overall, dict) else overall
+    err.print(f"[bold]{outcome.person}[/bold]: overall tier [bold]{tier}[/bold]")
+    for path in outcome.files:
+        typer.echo(str(path))
+
+
+@app.command()
+def classify(
+    input: Annotated[str, typer.Argument(help="JSONL (text, optional id), CSV with a text column, or -.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="JSONL to write, or - for stdout.")] = "-",
+    policy: Annotated[str | None, typer.Option(help="Brand policy whose thresholds set the flags.")] = None,
+) -> None:
+    """Score texts: one JSON line per input row, same order, with scores, flags and evidence."""
+    from auditor.classify import CATEGORIES, Classifier
+    from auditor.fsutil import atomic_file
+    from auditor.policy import load_policy
+    from auditor.sources.tabular import read_rows
+
+    thresholds = load_policy(policy).thresholds
+    classifier = Classifier.load()
+    rows = read_rows(input)
+
+    def write_all(fh) -> int:
+        count = 0
+        while batch := list(islice(rows, CLASSIFY_BATCH)):
+            results = classifier.classify([r["text"] for r in batch], thresholds=thresholds)
+            for row, res in zip(batch, results, strict=True):
+                flags = [c for c in CATEGORIES if res.scores[c] >= thresholds[c]]
+                line = {
+                    "id": row["id"],
+                    "scores": {c: round(float(res.scores[c]), 4) for c in CATEGORIES},
+                    "flags": flags,
+                    "evidence": {c: res.evidence.get(c, []) for c in flags},
+                }
+                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+            count += len(batch)
+        return count
+
+    if output == "-":
+        n = write_all(sys.stdout)
+    else:
+        with atomic_file(output) as fh:
+            n = write_all(fh)
+    err.print(f"classified {n:,} texts")
+
+
+@app.command()
+def posts(
+    sources: Annotated[list[str], typer.Argument(help="Exports and live accounts, as for `auditor audit`.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="JSONL to write, or - for stdout.")] = "-",
+) -> None:
+    """Write the normalised Post records (public and unlisted posts only) as JSONL."""
+    from auditor.fsutil import atomic_file
+    from auditor.pipeline import read_sources
+
+    results = read_sources(sources)
+    kept = [p for r in results for p in r.posts if p.auditable]
+    hidden = sum(len(r.posts) for r in results) - len(kept)
+
+    def write_all(fh) -> None:
+        for p in kept:
+            fh.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+
+    if output == "-":
+        write_all(sys.stdout)
+    else:
+        with atomic_file(output) as fh:
+            write_all(fh)
+    note = f" ({hidden:,} non-public posts left out)" if hidden else ""
+    err.print(f"wrote {len(kept):,} posts{note}")
+
+
+@app.command()
+def formats() -> None:
+    """List the export formats and live sources auditor reads."""
+    from auditor.sources import FILE_READERS, LIVE_READERS, load_readers
+
+    load_readers()
+    typer.echo("Files and folders (detected by content):")
+    for r in FILE_READERS:
+        typer.echo(f"  {r.name}")
+    typer.echo("Live accounts (platform:account):")
+    for prefix in sorted(LIVE_READERS):
+        typer.echo(f"  {prefix}:")
+
+
+@app.command()
+def policies() -> None:
+    """List the shipped brand policies."""
+    from auditor.policy import load_policy, shipped_policies
+
+    for name in shipped_policies():
+        p = load_policy(name)
+        typer.echo(f"{name:10} {p.description}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"auditor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """auditor: local-first brand-safety audits with evidence."""
+
+
+def main() -> None:
+    """Entry point: user-facing problems become one line on stderr and a non-zero exit, never a traceback."""
+    try:
+        app()
+    except AuditorError as exc:
+        err.print(f"auditor: error: {exc}", markup=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("auditor: interrupted; nothing half-written was kept", markup=False)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as exc:  # a bug, not bad input: still one line unless asked for the traceback
+        if os.environ.get("AUDITOR_DEBUG"):
+            raise
+        err.print(f"auditor: internal error: {type(exc).__name__}: {exc} (set AUDITOR_DEBUG=1 for details)",
+                  markup=False)
+        sys.exit(3)

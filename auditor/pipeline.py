@@ -1,0 +1,99 @@
+"""The audit, one way through: sources → Post records → classifiers → brand policy → report."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from auditor.errors import AuditorError
+from auditor.fsutil import atomic_dir
+from auditor.resources import demo_dir
+from auditor.sources import SourceResult, read_source
+
+Progress = Callable[[str], None]
+
+
+def demo_source() -> str:
+    """The shipped demo archive (a fictional social media manager)."""
+    path = demo_dir() / "demo-archive.zip"
+    if not path.is_file():
+        raise AuditorError(str(path), "the demo archive is missing from this install")
+    return str(path)
+
+
+def person_slug(name: str) -> str:
+    """A safe folder name for a person: ``Jordan Reyes`` → ``jordan-reyes``."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:80] or "person"
+
+
+def read_sources(specs: Sequence[str], progress: Progress | None = None) -> list[SourceResult]:
+    """Read every SOURCE argument; the first bad one stops the run with its own error."""
+    results = []
+    for spec in specs:
+        if progress:
+            progress(f"reading {spec}")
+        results.append(read_source(spec))
+    return results
+
+
+def person_name(results: Sequence[SourceResult], given: str | None) -> str:
+    """The name on the report: as given, else the first account's display name, else its handle."""
+    if given and given.strip():
+        return given.strip()
+    for r in results:
+        if r.display_name:
+            return r.display_name
+    return results[0].account if results else "unknown person"
+
+
+@dataclass
+class AuditOutcome:
+    person: str
+    folder: Path
+    files: list[Path]
+    summary: dict
+
+
+def run_audit(
+    specs: Sequence[str],
+    out: Path,
+    *,
+    person: str | None = None,
+    policy_path: str | None = None,
+    pdf: bool = True,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> AuditOutcome:
+    """Audit one person across all their SOURCEs and write ``out/<person>/`` atomically."""
+    from auditor.classify import Classifier
+    from auditor.policy import load_policy
+    from auditor.report import write_report
+    from auditor.scoring import assess, summarise
+
+    if not specs:
+        raise AuditorError("audit", "no SOURCE given (a file, a folder, or platform:account; or --demo)")
+    policy = load_policy(policy_path)  # a bad policy fails before any fetching
+    results = read_sources(specs, progress)
+    name = person_name(results, person)
+    if progress:
+        progress("loading models")
+    classifier = Classifier.load()
+    posts = [p for r in results for p in r.posts]
+    if progress:
+        progress(f"classifying {len(posts):,} posts")
+    now = now or datetime.now(timezone.utc)
+    assessments = assess(posts, classifier, policy, now=now)
+    summary = summarise(results, assessments, policy, classifier.info(), name, now=now)
+    folder = Path(out) / person_slug(name)
+    if progress:
+        progress(f"writing {folder}")
+    with atomic_dir(folder) as tmp:
+        written = write_report(summary, assessments, tmp, pdf=pdf)
+        names = [p.name for p in written]
+    return AuditOutcome(name, folder, [folder / n for n in names], summary)

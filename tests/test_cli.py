@@ -1,0 +1,222 @@
+"""The command line end to end: the audit, the classify and posts contracts, and bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from auditor.classify import CATEGORIES
+from auditor.pipeline import demo_source
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "AUDITOR_DEBUG"}
+    return subprocess.run(
+        [sys.executable, "-m", "auditor", *args],
+        input=stdin, capture_output=True, text=True, cwd=cwd, env=env, timeout=300,
+    )
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess, *needles: str) -> None:
+    assert proc.returncode != 0
+    lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo-out")
+    proc = run("audit", "--demo", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    folders = [p for p in out.iterdir() if p.is_dir()]
+    assert len(folders) == 1
+    return folders[0]
+
+
+def test_demo_audit_writes_all_four_files(demo_report):
+    for name in ("report.html", "report.pdf", "flagged.csv", "summary.json"):
+        assert (demo_report / name).stat().st_size > 0, name
+    assert (demo_report / "report.pdf").read_bytes().startswith(b"%PDF")
+    summary = json.loads((demo_report / "summary.json").read_text())
+    html = (demo_report / "report.html").read_text()
+    assert summary["person"] in html
+    assert "<script" not in html.lower()
+    with (demo_report / "flagged.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows, "the demo has risky posts, so flagged.csv has rows"
+
+
+def test_demo_report_counts_match_the_archive(demo_report):
+    from auditor.sources import read_source
+
+    posts = read_source(demo_source()).posts
+    summary = json.loads((demo_report / "summary.json").read_text())
+    text = json.dumps(summary)
+    reposts = sum(p.kind == "repost" for p in posts)
+    deleted = sum(p.deleted for p in posts)
+    assert reposts > 0 and deleted > 0
+    assert str(len(posts)) in text or str(len(posts) - deleted) in text
+
+
+def test_rerun_replaces_report_without_leftovers(tmp_path):
+    out = tmp_path / "out"
+    for _ in range(2):
+        proc = run("audit", "--demo", "--out", str(out), "--no-pdf", "--person", "Demo Person")
+        assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["demo-person"]
+    assert not (out / "demo-person" / "report.pdf").exists()
+
+
+def _classify_lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def _check_contract(lines: list[dict], ids: list[str]) -> None:
+    assert [line["id"] for line in lines] == ids
+    for line in lines:
+        assert set(line) == {"id", "scores", "flags", "evidence"}
+        assert list(line["scores"]) == list(CATEGORIES)
+        assert all(0.0 <= p <= 1.0 for p in line["scores"].values())
+        assert set(line["flags"]) <= set(CATEGORIES)
+        assert set(line["evidence"]) == set(line["flags"])
+
+
+TEXTS = [
+    ("a", "Lovely morning run by the river, then pancakes."),
+    ("b", "This traffic is f***ing awful, what the actual hell"),
+    ("c", "Vote against the new immigration bill, call your senator today"),
+]
+
+
+def test_classify_jsonl(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in TEXTS))
+    out = tmp_path / "out.jsonl"
+    proc = run("classify", str(src), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    lines = _classify_lines(out)
+    _check_contract(lines, ["a", "b", "c"])
+    assert "profanity" in lines[1]["flags"]
+    assert any("f***ing" in e or "hell" in e for e in lines[1]["evidence"]["profanity"])
+    assert lines[0]["flags"] == []
+
+
+def test_classify_csv_and_stdin_agree(tmp_path):
+    src = tmp_path / "in.csv"
+    with src.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "text"])
+        w.writerows(TEXTS)
+    out = tmp_path / "out.jsonl"
+    assert run("classify", str(src), "-o", str(out)).returncode == 0
+    from_csv = _classify_lines(out)
+    stdin = "".join(json.dumps({"text": t}) + "\n" for _, t in TEXTS)
+    proc = run("classify", "-", stdin=stdin)
+    assert proc.returncode == 0, proc.stderr
+    from_stdin = [json.loads(x) for x in proc.stdout.splitlines()]
+    _check_contract(from_csv, ["a", "b", "c"])
+    assert [x["scores"] for x in from_stdin] == [x["scores"] for x in from_csv]
+
+
+def test_classify_policy_changes_flags(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "x", "text": "Oh great, another Monday. Just what I needed."}) + "\n")
+    flags = {}
+    for policy in ("family", "edgy"):
+        proc = run("classify", str(src), "--policy", policy)
+        assert proc.returncode == 0, proc.stderr
+        flags[policy] = set(json.loads(proc.stdout)["flags"])
+    assert flags["edgy"] <= flags["family"]
+
+
+def test_posts_contract(tmp_path):
+    out = tmp_path / "posts.jsonl"
+    proc = run("posts", demo_source(), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    records = _classify_lines(out)
+    assert len(records) > 100
+    fields = {"id", "platform", "author", "created_at", "text", "raw_text", "kind", "url", "lang",
+              "visibility", "deleted"}
+    for r in records:
+        assert fields <= set(r)
+        assert isinstance(r["id"], str)
+        assert r["created_at"].endswith("+00:00")
+        assert r["visibility"] in ("public", "unlisted")
+    assert {"post", "reply", "repost"} <= {r["kind"] for r in records}
+
+
+def _assert_nothing_written(out: Path) -> None:
+    assert not out.exists() or not any(p for p in out.rglob("*") if not p.name.startswith("."))
+    assert not out.exists() or not list(out.iterdir())
+
+
+BAD_INPUTS = {
+    "corrupt.zip": lambda p: p.write_bytes(b"PK\x03\x04" + b"\x00garbage" * 50),
+    "traversal.zip": lambda p: _zip(p, {"../../evil.js": "x", "data/tweets.js": "window.YTD.x = []"}),
+    "absolute.zip": lambda p: _zip(p, {"/etc/evil.js": "x"}),
+    "bomb.zip": lambda p: _zip(p, {"data/tweets.js": b"window.YTD.tweets.part0 = [" + b" " * (60 << 20)}),
+    "empty.zip": lambda p: _zip(p, {}),
+    "random.json": lambda p: p.write_text(json.dumps({"hello": "world", "items": [1, 2, 3]})),
+    "notes.txt": lambda p: p.write_text("just some notes\nnothing to see"),
+}
+
+
+def _zip(path: Path, members: dict) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_gives_one_line_error_and_writes_nothing(tmp_path, name):
+    bad = tmp_path / name
+    BAD_INPUTS[name](bad)
+    out = tmp_path / "out"
+    proc = run("audit", str(bad), "--out", str(out))
+    assert_one_line_error(proc, name)
+    _assert_nothing_written(out)
+
+
+def test_unknown_platform_and_missing_file(tmp_path):
+    out = tmp_path / "out"
+    assert_one_line_error(run("audit", "myspace:tom", "--out", str(out)), "myspace")
+    assert_one_line_error(run("audit", str(tmp_path / "nope.zip"), "--out", str(out)), "nope.zip")
+    _assert_nothing_written(out)
+
+
+def test_unreadable_file(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root can read any file")
+    bad = tmp_path / "locked.zip"
+    _zip(bad, {"data/tweets.js": "window.YTD.tweets.part0 = []"})
+    bad.chmod(0)
+    assert_one_line_error(run("audit", str(bad), "--out", str(tmp_path / "o")), "locked.zip")
+
+
+def test_bad_policy_and_bad_classify_input(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("thresholds: [this is not a mapping\n")
+    assert_one_line_error(run("audit", "--demo", "--policy", str(policy), "--out", str(tmp_path / "o")),
+                          "policy.yaml")
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "fine"}\n{not json\n')
+    out = tmp_path / "scores.jsonl"
+    assert_one_line_error(run("classify", str(src), "-o", str(out)), "in.jsonl")
+    assert not out.exists()
+
+
+def test_version_and_help():
+    proc = run("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("auditor ")
+    proc = run("formats")
+    assert proc.returncode == 0 and "x-archive" in proc.stdout
