@@ -169,21 +169,25 @@ def _root(
     """auditor: local-first brand-safety audits with evidence."""
 
 
+def _fail(message: str) -> None:
+    """One line on stderr, never wrapped, whatever the terminal width."""
+    print(" ".join(message.split()), file=sys.stderr, flush=True)
+
+
 def main() -> None:
     """Entry point: user-facing problems become one line on stderr and a non-zero exit, never a traceback."""
     try:
         app()
     except AuditorError as exc:
-        err.print(f"auditor: error: {exc}", markup=False)
+        _fail(f"auditor: error: {exc}")
         sys.exit(2)
     except KeyboardInterrupt:
-        err.print("auditor: interrupted; nothing half-written was kept", markup=False)
+        _fail("auditor: interrupted; nothing half-written was kept")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(1)
     except Exception as exc:  # a bug, not bad input: still one line unless asked for the traceback
         if os.environ.get("AUDITOR_DEBUG"):
             raise
-        err.print(f"auditor: internal error: {type(exc).__name__}: {exc} (set AUDITOR_DEBUG=1 for details)",
-                  markup=False)
+        _fail(f"auditor: internal error: {type(exc).__name__}: {exc} (set AUDITOR_DEBUG=1 for details)")
         sys.exit(3)

@@ -18,6 +18,13 @@ def _utc(dt: datetime) -> datetime:
     return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
 
 
+def _from_epoch(seconds: float) -> datetime:
+    try:
+        return datetime.fromtimestamp(float(seconds), tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        raise ValueError(f"timestamp out of range: {seconds!r}") from None
+
+
 def parse_any_ts(value: object) -> datetime | None:
     """Parse Twitter, ISO 8601 (Z, offsets, naive, 7-digit fractions, date-only), Reddit "… UTC",
     LinkedIn naive, and unix seconds (int, float or digits) into aware UTC. None/"" → None.
@@ -31,10 +38,10 @@ def parse_any_ts(value: object) -> datetime | None:
     if isinstance(value, bool):
         raise ValueError(f"not a timestamp: {value!r}")
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        return _from_epoch(value)
     text = str(value).strip()
     if _EPOCH.match(text):
-        return datetime.fromtimestamp(float(text), tz=timezone.utc)
+        return _from_epoch(float(text))
     m = _TWITTER.match(text)
     if m:
         mon, day, hh, mm, ss, off, year = m.groups()

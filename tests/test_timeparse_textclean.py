@@ -31,7 +31,7 @@ def test_parse_any_ts(raw, expected):
     assert got == expected and got.tzinfo is not None
 
 
-@pytest.mark.parametrize("bad", ["yesterday", "Tue Foo 02 06:23:48 +0000 2025", True])
+@pytest.mark.parametrize("bad", ["yesterday", "Tue Foo 02 06:23:48 +0000 2025", True, 1e308, "-99999999999"])
 def test_parse_any_ts_rejects_garbage(bad):
     with pytest.raises(ValueError):
         parse_any_ts(bad)

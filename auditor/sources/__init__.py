@@ -19,6 +19,15 @@ from auditor.sources.base import read_source as _read_source
 
 READER_MODULES: tuple[str, ...] = (
     "twitter_archive",
+    "bluesky",
+    "mastodon_export",
+    "meta_export",
+    "reddit_export",
+    "linkedin_export",
+    "snscrape_jsonl",  # before tabular: snscrape's Mastodon rows have a `text` field too
+    "mastodon_api",
+    "reddit_api",
+    "snscrape_live",
     "tabular",
 )
 

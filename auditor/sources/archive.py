@@ -12,6 +12,7 @@ import io
 import posixpath
 import tarfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from auditor.errors import AuditorError
@@ -183,7 +184,7 @@ class _ZipTree(ArchiveTree):
                 return self._read_limited(fh, name, info.compress_size)
         except AuditorError:
             raise
-        except (OSError, zipfile.BadZipFile, EOFError, ValueError, RuntimeError) as exc:
+        except (OSError, zipfile.BadZipFile, EOFError, ValueError, RuntimeError, zlib.error) as exc:
             raise AuditorError(self.label, f"corrupt member {name} ({exc})") from None
 
     def close(self) -> None:
@@ -224,7 +225,7 @@ class _TarTree(ArchiveTree):
             return self._read_limited(fh, name, self._compressed)
         except AuditorError:
             raise
-        except (OSError, tarfile.TarError, EOFError) as exc:
+        except (OSError, tarfile.TarError, EOFError, zlib.error) as exc:
             raise AuditorError(self.label, f"corrupt member {name} ({exc})") from None
 
     def close(self) -> None:
