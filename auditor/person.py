@@ -1,0 +1,110 @@
+"""Person file: one person's name and every account to audit, as YAML or CSV.
+
+YAML::
+
+    name: Alice Example
+    accounts:
+      - exports/twitter-archive.zip      # relative paths are read from this file's folder
+      - bsky:alice.example.com
+      - mastodon:@alice@example.social
+
+CSV (header ``person,account``, one account per line, all lines naming the same person).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from auditor.errors import AuditorError
+
+MAX_BYTES = 1024 * 1024
+# A live spec or URL ("bsky:…", "mastodon:@…") rather than a path; not a Windows drive ("c:\…").
+_LIVE_SPEC = re.compile(r"^[a-z][a-z0-9_+.-]*:(?!\\)")
+_YAML_KEYS = {"name", "accounts"}
+
+
+@dataclass
+class Person:
+    name: str
+    accounts: list[str] = field(default_factory=list)
+
+
+def load_person(path: Path | str) -> Person:
+    """Read a person file (YAML or CSV, told apart by content); AuditorError when it is not valid."""
+    path = Path(path)
+    where = str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise AuditorError(where, "person file is too large (over 1 MiB)")
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise AuditorError(where, f"cannot read person file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise AuditorError(where, "person file is not UTF-8 text") from None
+    first = text.lstrip().split("\n", 1)[0].replace(" ", "").lower()
+    person = _from_csv(text, where) if first.startswith("person,account") else _from_yaml(text, where)
+    person.accounts = [_resolve(a, path.parent) for a in person.accounts]
+    return person
+
+
+def _from_yaml(text: str, where: str) -> Person:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" (line {mark.line + 1})" if mark is not None else ""
+        raise AuditorError(where, f"not valid YAML{line}") from None
+    if not isinstance(doc, dict):
+        raise AuditorError(where, "a person file needs `name:` and `accounts:` (or CSV: person,account)")
+    unknown = set(map(str, doc)) - _YAML_KEYS
+    if unknown:
+        raise AuditorError(where, f"unknown key(s) {', '.join(sorted(unknown))} (expected name, accounts)")
+    name = doc.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise AuditorError(where, "`name:` must be the person's name")
+    accounts = doc.get("accounts")
+    if not isinstance(accounts, list) or not accounts:
+        raise AuditorError(where, "`accounts:` must be a list of at least one source")
+    bad = [a for a in accounts if not isinstance(a, str) or not a.strip()]
+    if bad:
+        raise AuditorError(where, f"every account must be a text source, got {bad[0]!r}")
+    return Person(name.strip(), [a.strip() for a in accounts])
+
+
+def _from_csv(text: str, where: str) -> Person:
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    names: list[str] = []
+    accounts: list[str] = []
+    try:
+        reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]
+        for row in reader:
+            person, account = (row.get("person") or "").strip(), (row.get("account") or "").strip()
+            if not person and not account:
+                continue
+            if not person or not account:
+                raise AuditorError(where, f"line {reader.line_num} needs both a person and an account")
+            if person not in names:
+                names.append(person)
+            accounts.append(account)
+    except csv.Error as exc:
+        raise AuditorError(where, f"malformed CSV (line {reader.line_num}: {exc})") from None
+    if not accounts:
+        raise AuditorError(where, "no accounts listed")
+    if len(names) > 1:
+        raise AuditorError(where, f"lists several people ({', '.join(names[:3])}); use one file per person")
+    return Person(names[0], accounts)
+
+
+def _resolve(account: str, folder: Path) -> str:
+    """Relative paths are taken from the person file's folder; live specs (``bsky:…``) stay as they are."""
+    expanded = Path(account).expanduser()
+    local = expanded if expanded.is_absolute() else folder / expanded
+    if _LIVE_SPEC.match(account) and not local.exists():
+        return account
+    return str(local)

@@ -1,0 +1,135 @@
+"""Small helpers shared by the offline export readers: bounded reads, CSV/JSON parsing, timestamps, posts."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import AuditorError
+from auditor.post import Post
+from auditor.sources.archive import MAX_MEMBER_BYTES, ArchiveTree, is_archive
+from auditor.textclean import clean_text
+from auditor.timeparse import parse_any_ts
+
+SNIFF_BYTES = 64 * 1024
+# Placeholders Reddit (and snscrape's Reddit rows) put where a removed or deleted body was.
+DELETED_MARKERS = frozenset({"[removed]", "[deleted]"})
+
+csv.field_size_limit(16 * 1024 * 1024)  # long bodies are legitimate; the file size cap still applies
+
+
+def head(path: Path, size: int = SNIFF_BYTES) -> str:
+    """The first ``size`` bytes of a plain file as text (BOM dropped, broken tail ignored); '' for folders."""
+    path = Path(path)
+    if not path.is_file():
+        return ""
+    with path.open("rb") as fh:
+        return fh.read(size).decode("utf-8-sig", errors="ignore")
+
+
+def read_file_text(path: Path) -> str:
+    """A whole plain file as UTF-8 text, refusing files over the archive member cap."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_MEMBER_BYTES:
+            raise AuditorError(str(path), f"file is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AuditorError(str(path), f"cannot read ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AuditorError(str(path), f"not UTF-8 text (byte {exc.start})") from None
+
+
+def open_tree(path: Path) -> ArchiveTree | None:
+    """An ArchiveTree for a zip/tar/folder, or None for a plain file."""
+    path = Path(path)
+    if path.is_dir() or is_archive(path):
+        return ArchiveTree.open(path)
+    return None
+
+
+def tree_has(path: Path, check: Callable[[ArchiveTree], bool]) -> bool:
+    """Sniff helper: True if ``path`` is an archive or folder and ``check(tree)`` holds."""
+    tree = open_tree(path)
+    if tree is None:
+        return False
+    with tree:
+        return check(tree)
+
+
+def member_head(tree: ArchiveTree, name: str, size: int = 4096) -> str:
+    """The start of one archive member, for sniffing its header line."""
+    return tree.read_bytes(name)[:size].decode("utf-8-sig", errors="ignore")
+
+
+def load_json(text: str, where: str, hook: Callable[[list[tuple[str, Any]]], Any] | None = None) -> Any:
+    """``json.loads`` that reports bad input as an AuditorError naming the file and line."""
+    try:
+        return json.loads(text, object_pairs_hook=hook)
+    except json.JSONDecodeError as exc:
+        raise AuditorError(where, f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise AuditorError(where, "JSON nested too deeply") from None
+
+
+def csv_rows(text: str, where: str, required: set[str], **fmt: Any) -> Iterator[dict[str, str]]:
+    """Rows of a CSV export as dicts (multi-line quoted fields kept); missing columns are an error."""
+    fmt.setdefault("strict", True)  # a stray or unclosed quote is an error, not a silently merged row
+    reader = csv.DictReader(io.StringIO(text, newline=""), **fmt)
+    try:
+        fields = set(reader.fieldnames or ())
+        missing = required - fields
+        if missing:
+            raise AuditorError(where, f"missing column(s) {', '.join(sorted(missing))}")
+        for row in reader:
+            if any(row.get(k) is None for k in required):
+                raise AuditorError(where, f"line {reader.line_num} has too few columns")
+            yield {k: (v or "") for k, v in row.items() if isinstance(k, str)}
+    except csv.Error as exc:
+        raise AuditorError(where, f"malformed CSV (line {reader.line_num}: {exc})") from None
+
+
+def csv_header(text: str) -> set[str]:
+    """The column names on the first line of a CSV snippet (for sniffing)."""
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    try:
+        return {c.strip() for c in next(csv.reader([first]))}
+    except (csv.Error, StopIteration):
+        return set()
+
+
+def timestamp(value: Any, where: str) -> datetime | None:
+    """parse_any_ts with the file named in the error."""
+    try:
+        return parse_any_ts(value)
+    except (ValueError, OverflowError, OSError):  # out-of-range epochs overflow instead of ValueError
+        raise AuditorError(where, f"unreadable date {str(value)[:40]!r}") from None
+
+
+def stable_id(*parts: Any) -> str:
+    """A short, repeatable id for rows that have none (same row → same id on every run)."""
+    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
+
+
+def make_post(raw_text: str, text: str | None = None, **fields: Any) -> Post:
+    """A Post whose ``text`` is the cleaned ``raw_text`` unless given; line endings normalised."""
+    raw = (raw_text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return Post(text=clean_text(raw) if text is None else text, raw_text=raw, **fields)
+
+
+@contextlib.contextmanager
+def layout_guard(where: str) -> Iterator[None]:
+    """A wrong-shaped record (a list where an object belongs, a number for text…) → AuditorError."""
+    try:
+        yield
+    except (AttributeError, TypeError, KeyError) as exc:
+        raise AuditorError(where, f"unexpected layout ({type(exc).__name__}: {str(exc)[:60]})") from None
