@@ -122,3 +122,15 @@ def test_non_utf8_member_is_named(tmp_path):
     with ArchiveTree.open(z) as tree, pytest.raises(AuditorError, match="not UTF-8") as err:
         tree.read_text("data/tweets.js")
     assert "latin.zip:data/tweets.js" in str(err.value)
+
+
+def test_read_head_reads_only_the_start(tmp_path):
+    z = _zip(tmp_path / "a.zip", {"outbox.json": '{"type": "OrderedCollection"}' + " " * 100000})
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "outbox.json").write_text('{"type": "OrderedCollection"}')
+    for tree in (ArchiveTree.open(z), ArchiveTree.open(folder)):
+        with tree:
+            assert tree.read_head("outbox.json", 8) == b'{"type":'
+            with pytest.raises(AuditorError):
+                tree.read_head("missing.json")

@@ -89,6 +89,20 @@ class ArchiveTree:
     def read_bytes(self, name: str) -> bytes:
         raise NotImplementedError
 
+    def read_head(self, name: str, size: int = 64 * 1024) -> bytes:
+        """The first ``size`` bytes of a member, inflating no more than that (for sniffing formats)."""
+        try:
+            with self._open_member(name) as fh:
+                return fh.read(size)
+        except AuditorError:
+            raise
+        except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, ValueError, RuntimeError,
+                zlib.error) as exc:
+            raise AuditorError(self.label, f"corrupt member {name} ({exc})") from None
+
+    def _open_member(self, name: str) -> io.BufferedIOBase:
+        raise NotImplementedError
+
     def read_text(self, name: str) -> str:
         """The member decoded as UTF-8 (a BOM is dropped)."""
         data = self.read_bytes(name)
@@ -142,11 +156,17 @@ class _FolderTree(ArchiveTree):
             self._names = names
         return self._names
 
-    def read_bytes(self, name: str) -> bytes:
-        rel = _safe_name(self.label, name)
-        path = (self.root / rel).resolve()
+    def _path(self, name: str) -> Path:
+        path = (self.root / _safe_name(self.label, name)).resolve()
         if not path.is_relative_to(self.root) or not path.is_file():
             raise AuditorError(self.label, f"no file {name!r}")
+        return path
+
+    def _open_member(self, name: str) -> io.BufferedIOBase:
+        return self._path(name).open("rb")
+
+    def read_bytes(self, name: str) -> bytes:
+        path = self._path(name)
         try:
             if path.stat().st_size > MAX_MEMBER_BYTES:
                 raise AuditorError(str(path), f"file is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
@@ -173,10 +193,17 @@ class _ZipTree(ArchiveTree):
     def names(self) -> list[str]:
         return sorted(self._infos)
 
-    def read_bytes(self, name: str) -> bytes:
+    def _info(self, name: str) -> zipfile.ZipInfo:
         info = self._infos.get(_safe_name(self.label, name))
         if info is None:
             raise AuditorError(self.label, f"no member {name!r}")
+        return info
+
+    def _open_member(self, name: str) -> io.BufferedIOBase:
+        return self._zip.open(self._info(name))
+
+    def read_bytes(self, name: str) -> bytes:
+        info = self._info(name)
         if info.file_size > MAX_MEMBER_BYTES:  # declared size; the real size is checked while inflating too
             raise AuditorError(self.label, f"{name} is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
         try:
@@ -211,10 +238,20 @@ class _TarTree(ArchiveTree):
     def names(self) -> list[str]:
         return sorted(self._members)
 
-    def read_bytes(self, name: str) -> bytes:
+    def _member(self, name: str) -> tarfile.TarInfo:
         member = self._members.get(_safe_name(self.label, name))
         if member is None:
             raise AuditorError(self.label, f"no member {name!r}")
+        return member
+
+    def _open_member(self, name: str) -> io.BufferedIOBase:
+        fh = self._tar.extractfile(self._member(name))
+        if fh is None:
+            raise AuditorError(self.label, f"cannot read member {name}")
+        return fh
+
+    def read_bytes(self, name: str) -> bytes:
+        member = self._member(name)
         if member.size > MAX_MEMBER_BYTES:
             raise AuditorError(self.label, f"{name} is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
         try:

@@ -68,7 +68,7 @@ def tree_has(path: Path, check: Callable[[ArchiveTree], bool]) -> bool:
 
 def member_head(tree: ArchiveTree, name: str, size: int = 4096) -> str:
     """The start of one archive member, for sniffing its header line."""
-    return tree.read_bytes(name)[:size].decode("utf-8-sig", errors="ignore")
+    return tree.read_head(name, size).decode("utf-8-sig", errors="ignore")
 
 
 def load_json(text: str, where: str, hook: Callable[[list[tuple[str, Any]]], Any] | None = None) -> Any:
