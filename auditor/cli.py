@@ -27,7 +27,9 @@ CLASSIFY_BATCH = 4096
 
 
 def _status(message: str) -> None:
-    err.print(f"[dim]·[/dim] {message}")
+    """Progress for people at a terminal; scripts and logs get only results and errors."""
+    if err.is_terminal:
+        err.print(f"[dim]·[/dim] {message}")
 
 
 @app.command()
@@ -60,7 +62,7 @@ def audit(
     outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status)
     overall = outcome.summary.get("overall", {})
     tier = overall.get("tier", "?") if isinstance(overall, dict) else overall
-    err.print(f"[bold]{outcome.person}[/bold]: overall tier [bold]{tier}[/bold]")
+    _status(f"[bold]{outcome.person}[/bold]: overall tier [bold]{tier}[/bold]")
     for path in outcome.files:
         typer.echo(str(path))
 
@@ -102,7 +104,7 @@ def classify(
     else:
         with atomic_file(output) as fh:
             n = write_all(fh)
-    err.print(f"classified {n:,} texts")
+    _status(f"classified {n:,} texts")
 
 
 @app.command()
@@ -128,7 +130,7 @@ def posts(
         with atomic_file(output) as fh:
             write_all(fh)
     note = f" ({hidden:,} non-public posts left out)" if hidden else ""
-    err.print(f"wrote {len(kept):,} posts{note}")
+    _status(f"wrote {len(kept):,} posts{note}")
 
 
 @app.command()
