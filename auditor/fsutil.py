@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -38,7 +39,8 @@ def atomic_dir(path: Path | str) -> Iterator[Path]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
+        tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:12]}.part"
+        tmp.mkdir()  # unlike mkdtemp, honours the umask, so the report folder gets the usual permissions
     except OSError as exc:
         raise AuditorError(str(path.parent), f"cannot write ({exc.strerror or exc})") from None
     try:
