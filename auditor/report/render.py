@@ -1,0 +1,179 @@
+"""The HTML report: summary.json rendered through reports/report.html.j2 with autoescaping everywhere."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup, escape
+
+from auditor.categories import CATEGORIES, LABELS, MEANINGS
+from auditor.report.charts import COLORS, MONTHS, month_label, timeline_svg
+from auditor.resources import reports_dir
+
+#: Cards shown per section in the report; flagged.csv and summary.json always hold every flagged post.
+MAX_CARDS = 300
+MAX_PHRASE = 200
+KIND_LABELS = {
+    "post": "Post",
+    "reply": "Reply",
+    "quote": "Quote post",
+    "comment": "Comment",
+    "repost": "Repost · amplified, not authored",
+}
+SECTION_TITLES = {
+    "authored": "Flagged posts: the person's own words",
+    "repost": "Flagged reposts: amplified, not authored",
+    "deleted": "Flagged deleted posts",
+}
+
+
+def safe_url(url: Any) -> str | None:
+    """The URL if it is a plain http(s) link, else None (javascript:, data:, relative … stay text)."""
+    if not isinstance(url, str) or any(ch in url for ch in "\x00\r\n\t "):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
+    words = phrase[:MAX_PHRASE].split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    if re.match(r"\w", words[0]):
+        pattern = r"(?<!\w)" + pattern
+    if re.search(r"\w$", words[-1]):
+        pattern += r"(?!\w)"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def highlight(text: str, evidence: Mapping[str, Sequence[str]]) -> Markup:
+    """Escape ``text`` piece by piece, wrapping evidence phrases in <mark>; never marks up raw text."""
+    spans: list[tuple[int, int, str]] = []
+    for cat, phrases in evidence.items():
+        css = cat if cat in CATEGORIES else "other"
+        for phrase in phrases:
+            pat = _phrase_pattern(str(phrase))
+            if pat:
+                spans.extend((m.start(), m.end(), css) for m in pat.finditer(text) if m.end() > m.start())
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    out: list[Markup] = []
+    pos = 0
+    for start, end, css in spans:
+        if start < pos:
+            continue  # overlaps a phrase already marked
+        out.append(escape(text[pos:start]))
+        out.append(Markup('<mark class="ev ev-{}">{}</mark>').format(css, text[start:end]))
+        pos = end
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def nice_date(value: str | None) -> str:
+    """ISO timestamp → ``12 Mar 2024`` (or "date unknown")."""
+    if not value:
+        return "date unknown"
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return str(value)
+    return f"{dt.day} {MONTHS[dt.month - 1]} {dt.year}"
+
+
+def span(days: float) -> str:
+    """``1095`` → ``1095 days (about 3 years)``."""
+    years = days / 365.25
+    if years >= 1:
+        return f"{days:g} days (about {years:.0f} year{'s' if round(years) != 1 else ''})"
+    return f"{days:g} days"
+
+
+def _card(entry: Mapping[str, Any]) -> dict[str, Any]:
+    scores, evidence, tiers = entry.get("scores", {}), entry.get("evidence", {}), entry.get("tiers", {})
+    return {
+        **entry,
+        "html_text": highlight(entry.get("text") or "", evidence),
+        "href": safe_url(entry.get("url")),
+        "date_text": nice_date(entry.get("date")),
+        "kind_label": KIND_LABELS.get(entry.get("kind", ""), str(entry.get("kind", ""))),
+        "flag_chips": [{"category": c, "label": LABELS.get(c, c), "score": scores.get(c, 0.0),
+                        "tier": tiers.get(c), "evidence": evidence.get(c, [])}
+                       for c in entry.get("flags", [])],
+        "other_scores": [{"label": LABELS[c], "score": scores[c]} for c in CATEGORIES
+                         if c in scores and c not in entry.get("flags", [])],
+    }
+
+
+def _fact(value: Any) -> str:
+    """One model fact as short text: a validation dict becomes "measure 0.85 (precision …, n …)"."""
+    if isinstance(value, Mapping):
+        head = f"{value['measure']}: {value['value']}" if "measure" in value and "value" in value else ""
+        rest = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items()
+                         if k not in ("measure", "value", "split") and isinstance(v, str | int | float))
+        return f"{head} ({rest})" if head and rest else head or rest
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _model_view(models: Mapping[str, Any]) -> dict[str, Any]:
+    """What the classifier reports about itself: a version, top-level facts, and facts per category."""
+    per_cat = models.get("categories") if isinstance(models.get("categories"), Mapping) else {
+        c: models[c] for c in CATEGORIES if isinstance(models.get(c), Mapping)}
+    rows = []
+    for cat, info in per_cat.items():
+        facts = ([(k.replace("_", " "), _fact(v)) for k, v in info.items() if v not in (None, "", [], {})]
+                 if isinstance(info, Mapping) else [("", _fact(info))])
+        rows.append({"label": LABELS.get(cat, str(cat)), "facts": facts})
+    facts = [(k.replace("_", " "), _fact(v)) for k, v in models.items()
+             if k not in ("categories", "version", *CATEGORIES) and v not in (None, "", [], {})]
+    return {"version": models.get("version", "unknown"), "facts": facts, "rows": rows}
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(reports_dir())),
+        autoescape=True,  # every .j2 file, whatever its extension
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _css() -> Markup:
+    css = (reports_dir() / "report.css").read_text(encoding="utf-8")
+    return Markup(css.replace("</", "<\\/"))  # our own file; never able to close the <style> element
+
+
+def render_html(summary: Mapping[str, Any], assessments: Sequence[Any] | None = None) -> str:
+    """The self-contained HTML report. Everything shown comes from ``summary`` (summary.json)."""
+    sections = []
+    for key in ("authored", "repost", "deleted"):
+        entries = [e for e in summary.get("flagged", []) if e.get("section") == key]
+        sections.append({"key": key, "title": SECTION_TITLES[key], "total": len(entries),
+                         "cards": [_card(e) for e in entries[:MAX_CARDS]]})
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        s=summary,
+        css=_css(),
+        chart=timeline_svg(summary.get("timeline", [])),
+        sections=sections,
+        max_cards=MAX_CARDS,
+        colors=COLORS,
+        labels=LABELS,
+        meanings=MEANINGS,
+        categories=CATEGORIES,
+        models=_model_view(summary.get("models") or {}),
+        nice_date=nice_date,
+        span=span,
+        month_label=month_label,
+        generated=nice_date(summary.get("generated_at")),
+    )
