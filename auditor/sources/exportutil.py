@@ -66,6 +66,27 @@ def tree_has(path: Path, check: Callable[[ArchiveTree], bool]) -> bool:
         return check(tree)
 
 
+def sniff_csv_tables(
+    path: Path, names: tuple[str, ...], table_kind: Callable[[set[str]], str | None]
+) -> bool:
+    """Sniff helper for CSV exports: a table with a known header, or an export holding one of ``names``."""
+    if Path(path).is_file() and table_kind(csv_header(head(path, 4096))):
+        return True
+    return tree_has(path, lambda t: any(table_kind(csv_header(member_head(t, n))) for n in t.find(*names)))
+
+
+def read_csv_tables(
+    path: Path, names: tuple[str, ...], about: Callable[[ArchiveTree], str | None]
+) -> tuple[list[tuple[str, str]], str | None]:
+    """The ``(where, csv text)`` tables of a CSV export (or the one CSV file given), and ``about(tree)``."""
+    path = Path(path)
+    tree = open_tree(path)
+    if tree is None:
+        return [(str(path), read_file_text(path))], None
+    with tree:
+        return [(f"{path}:{n}", tree.read_text(n)) for n in tree.find(*names)], about(tree)
+
+
 def member_head(tree: ArchiveTree, name: str, size: int = 4096) -> str:
     """The start of one archive member, for sniffing its header line."""
     return tree.read_head(name, size).decode("utf-8-sig", errors="ignore")

@@ -17,14 +17,11 @@ from auditor.sources.base import SourceResult, register_file_reader
 from auditor.sources.exportutil import (
     csv_header,
     csv_rows,
-    head,
     make_post,
-    member_head,
-    open_tree,
-    read_file_text,
+    read_csv_tables,
+    sniff_csv_tables,
     stable_id,
     timestamp,
-    tree_has,
 )
 
 PLATFORM = "linkedin"
@@ -38,6 +35,9 @@ VISIBILITY = {"PUBLIC": "public", "ANYONE": "public", "MEMBER_NETWORK": "unliste
               "": "unlisted", "CONNECTIONS": "private", "CONNECTIONS_ONLY": "private", "CONTAINER": "private"}
 
 
+TABLES = ("Shares.csv", "Comments.csv")
+
+
 def _table_kind(header: set[str]) -> str | None:
     if header >= SHARE_COLUMNS:
         return "share"
@@ -48,23 +48,12 @@ def _table_kind(header: set[str]) -> str | None:
 
 def sniff(path: Path) -> bool:
     """Shares.csv / Comments.csv by their header, or an export holding one."""
-    if Path(path).is_file() and _table_kind(csv_header(head(path, 4096))):
-        return True
-    return tree_has(path, lambda t: any(_table_kind(csv_header(member_head(t, n)))
-                                        for n in t.find("Shares.csv", "Comments.csv")))
+    return sniff_csv_tables(path, TABLES, _table_kind)
 
 
 def read(path: Path) -> SourceResult:
     """Shares (posts, quotes, reshares) and comments, with both of LinkedIn's CSV quoting bugs repaired."""
-    path = Path(path)
-    display_name = None
-    tree = open_tree(path)
-    if tree is None:
-        tables = [(str(path), read_file_text(path))]
-    else:
-        with tree:
-            tables = [(f"{path}:{n}", tree.read_text(n)) for n in tree.find("Shares.csv", "Comments.csv")]
-            display_name = _profile_name(tree)
+    tables, display_name = read_csv_tables(path, TABLES, _profile_name)
     account = display_name or "LinkedIn member"
     posts: list[Post] = []
     for where, text in tables:

@@ -17,13 +17,10 @@ from auditor.sources.exportutil import (
     DELETED_MARKERS,
     csv_header,
     csv_rows,
-    head,
     make_post,
-    member_head,
-    open_tree,
-    read_file_text,
+    read_csv_tables,
+    sniff_csv_tables,
     timestamp,
-    tree_has,
 )
 from auditor.textclean import clean_text
 
@@ -31,6 +28,7 @@ PLATFORM = "reddit"
 _COMMON = {"id", "permalink", "date", "subreddit", "body"}
 POST_COLUMNS = _COMMON | {"title"}
 COMMENT_COLUMNS = _COMMON | {"parent"}  # "link" always, "media" only in some exports: both accepted
+TABLES = ("posts.csv", "comments.csv")  # never messages.csv or chat_history.csv
 
 
 def _table_kind(header: set[str]) -> str | None:
@@ -43,24 +41,12 @@ def _table_kind(header: set[str]) -> str | None:
 
 def sniff(path: Path) -> bool:
     """A posts.csv/comments.csv by its header, or an export holding one."""
-    if Path(path).is_file() and _table_kind(csv_header(head(path, 4096))):
-        return True
-    return tree_has(path, lambda t: any(_table_kind(csv_header(member_head(t, n)))
-                                        for n in t.find("posts.csv", "comments.csv")))
+    return sniff_csv_tables(path, TABLES, _table_kind)
 
 
 def read(path: Path) -> SourceResult:
     """Posts (title + body) and comments, with removed/deleted placeholders marked deleted."""
-    path = Path(path)
-    tables: list[tuple[str, str]] = []  # (where, csv text)
-    username = None
-    tree = open_tree(path)
-    if tree is None:
-        tables.append((str(path), read_file_text(path)))
-    else:
-        with tree:
-            tables = [(f"{path}:{n}", tree.read_text(n)) for n in tree.find("posts.csv", "comments.csv")]
-            username = _username(tree)
+    tables, username = read_csv_tables(path, TABLES, _username)
     posts: list[Post] = []
     account = f"u/{username}" if username else "u/unknown"
     for where, text in tables:
