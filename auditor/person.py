@@ -19,9 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from auditor.errors import AuditorError
+from auditor.textfile import parse_yaml, read_small_text
 
 MAX_BYTES = 1024 * 1024
 # A live spec or URL ("bsky:…", "mastodon:@…") rather than a path; not a Windows drive ("c:\…").
@@ -39,14 +38,7 @@ def load_person(path: Path | str) -> Person:
     """Read a person file (YAML or CSV, told apart by content); AuditorError when it is not valid."""
     path = Path(path)
     where = str(path)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise AuditorError(where, "person file is too large (over 1 MiB)")
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise AuditorError(where, f"cannot read person file ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise AuditorError(where, "person file is not UTF-8 text") from None
+    text = read_small_text(path, "person file", MAX_BYTES)
     first = text.lstrip().split("\n", 1)[0].replace(" ", "").lower()
     person = _from_csv(text, where) if first.startswith("person,account") else _from_yaml(text, where)
     person.accounts = [_resolve(a, path.parent) for a in person.accounts]
@@ -54,12 +46,7 @@ def load_person(path: Path | str) -> Person:
 
 
 def _from_yaml(text: str, where: str) -> Person:
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" (line {mark.line + 1})" if mark is not None else ""
-        raise AuditorError(where, f"not valid YAML{line}") from None
+    doc = parse_yaml(text, where)
     if not isinstance(doc, dict):
         raise AuditorError(where, "a person file needs `name:` and `accounts:` (or CSV: person,account)")
     unknown = set(map(str, doc)) - _YAML_KEYS

@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from auditor.categories import CATEGORIES
 from auditor.errors import AuditorError
 from auditor.resources import policies_dir
+from auditor.textfile import parse_yaml, read_small_text
 
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low")  # worst first
 REPOST_MODES: tuple[str, ...] = ("separate", "count", "ignore")
@@ -101,23 +100,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
     """Load and validate a policy: a YAML file, a shipped name ("family", "edgy", ...), or the default."""
     file = _resolve(path)
     where = str(file)
-    try:
-        if file.stat().st_size > MAX_POLICY_BYTES:
-            raise AuditorError(where, "policy file is too large (over 256 KB)")
-        raw = file.read_text(encoding="utf-8-sig")
-    except IsADirectoryError:
-        raise AuditorError(where, "is a folder, not a policy file") from None
-    except UnicodeDecodeError:
-        raise AuditorError(where, "policy file is not UTF-8 text") from None
-    except OSError as exc:
-        raise AuditorError(where, f"cannot read policy ({exc.strerror or exc})") from None
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise AuditorError(where, f"not valid YAML{at}") from None
-    return _parse(data, where)
+    return _parse(parse_yaml(read_small_text(file, "policy file", MAX_POLICY_BYTES), where), where)
 
 
 def _number(value: Any, where: str, what: str, lo: float, hi: float) -> float:
