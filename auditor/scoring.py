@@ -20,17 +20,10 @@ from typing import Any
 
 from auditor import __version__
 from auditor.categories import CATEGORIES, LABELS
+from auditor.lang import assessable
 from auditor.policy import SEVERITIES, Policy
 from auditor.post import Post
 from auditor.sources.base import SourceResult
-
-try:  # written alongside the classifiers; a bare fallback keeps scoring usable before it lands
-    from auditor.lang import assessable
-except ImportError:  # pragma: no cover - only before auditor.lang exists
-
-    def assessable(text: str, lang: str | None) -> tuple[bool, str | None]:
-        return (True, None) if text and text.strip() else (False, "no text")
-
 
 SECTIONS: tuple[str, ...] = ("authored", "repost", "deleted")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}  # high=0 (worst) … low=2

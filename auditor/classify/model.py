@@ -1,0 +1,133 @@
+"""The shipped classifier: one featuriser, one stacked coefficient matrix, one calibration per category."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from auditor.categories import CATEGORIES
+from auditor.classify.evidence import top_phrases
+from auditor.classify.features import Featuriser
+from auditor.classify.lexicon import Lexicons
+from auditor.classify.store import read_state
+from auditor.errors import AuditorError
+
+MODEL_FILE = "classifier.skops"
+
+
+@dataclass
+class Classification:
+    """Calibrated scores for every category, and the phrases behind each score at or over its threshold."""
+
+    scores: dict[str, float]
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class Classifier:
+    """Scores texts for all five categories at once and explains each flag with phrases from the text."""
+
+    def __init__(self, state: Mapping[str, Any], manifest: Mapping[str, Any] | None = None) -> None:
+        self.version: str = str(state["version"])
+        self.manifest = dict(manifest or {})
+        lex = Lexicons({k: [str(w) for w in v] for k, v in state["lexicons"].items()})
+        options = state.get("featuriser", {})
+        self.featuriser = Featuriser(
+            lex,
+            [str(w) for w in state["vocab"]],
+            state["bigram_keys"],
+            char_all=bool(options.get("char_all", False)),
+            char_weight=float(options.get("char_weight", 1.0)),
+        )
+        self.coef = np.asarray(state["coef"], dtype=np.float64)
+        self.intercept = np.asarray(state["intercept"], dtype=np.float64)
+        self.calib_x = [np.asarray(a, dtype=np.float64) for a in state["calib_x"]]
+        self.calib_y = [np.asarray(a, dtype=np.float64) for a in state["calib_y"]]
+        if self.coef.shape != (self.featuriser.n_features, len(CATEGORIES)):
+            raise ValueError(f"coefficient matrix has shape {self.coef.shape}")
+        self.featuriser.prewarm()
+        self.featuriser.project(self.coef)
+
+    @classmethod
+    def load(cls, models_dir: Path | None = None) -> Classifier:
+        """Load the shipped models (default: resources.models_dir()); AuditorError if missing or corrupt."""
+        from auditor.resources import models_dir as default_dir
+
+        folder = Path(models_dir) if models_dir is not None else default_dir()
+        manifest_path = folder / "manifest.json"
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            expected = manifest["files"][MODEL_FILE]["sha256"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise AuditorError(str(manifest_path), "model manifest missing or unreadable") from exc
+        path = folder / MODEL_FILE
+        try:
+            if _sha256(path) != expected:
+                raise AuditorError(str(path), "model file does not match its manifest (corrupt or replaced)")
+            return cls(read_state(path), manifest)
+        except AuditorError:
+            raise
+        except OSError as exc:
+            raise AuditorError(str(path), f"cannot read model file ({exc.strerror or exc})") from exc
+        except Exception as exc:  # zipfile, json and numpy raise many kinds of error for a damaged file
+            raise AuditorError(str(path), f"model file is corrupt ({type(exc).__name__})") from exc
+
+    def info(self) -> dict[str, Any]:
+        """Version, and per category: model, training data, card and validation figures."""
+        cats = self.manifest.get("categories", {})
+        return {
+            "version": self.version,
+            "categories": {
+                c: {k: cats.get(c, {}).get(k) for k in ("model", "trained_on", "card", "validation")}
+                for c in CATEGORIES
+            },
+        }
+
+    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        """Raw linear scores (n, 5): one shared vectorisation, one sparse product for all categories."""
+        if len(texts) == 0:
+            return np.zeros((0, len(CATEGORIES)))
+        return self.featuriser.scores([t or "" for t in texts], self.coef) + self.intercept
+
+    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+        """Map raw scores to calibrated probabilities with each category's isotonic curve."""
+        out = np.empty_like(raw)
+        for j in range(raw.shape[1]):
+            out[:, j] = np.interp(raw[:, j], self.calib_x[j], self.calib_y[j])
+        return np.clip(out, 0.0, 1.0)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, shape (n, 5), columns in CATEGORIES order."""
+        return self.calibrate(self.decision_function(texts))
+
+    def classify(
+        self, texts: Sequence[str], thresholds: Mapping[str, float] | None = None
+    ) -> list[Classification]:
+        """Scores for every text; evidence for each category at or over its threshold (0.5 if None)."""
+        probs = self.predict_proba(texts)
+        limits = {c: (0.5 if thresholds is None else float(thresholds.get(c, 1.01))) for c in CATEGORIES}
+        results = []
+        for text, row in zip(texts, probs, strict=True):
+            scores = {c: float(p) for c, p in zip(CATEGORIES, row, strict=True)}
+            ev = {c: self.evidence(text, c) for c in CATEGORIES if scores[c] >= limits[c]}
+            results.append(Classification(scores, ev))
+        return results
+
+    def evidence(self, text: str, category: str, k: int = 3) -> list[str]:
+        """Phrases of `text` behind the category's score: present features with the largest contributions."""
+        if category not in CATEGORIES:
+            raise ValueError(f"unknown category {category!r}")
+        return top_phrases(self.featuriser, self.coef[:, CATEGORIES.index(category)], text or "", k)

@@ -1,0 +1,143 @@
+"""Throughput of all five classifiers in-process on one core, side by side with alt-profanity-check.
+
+    python benchmarks/throughput.py [--data PATH] [--posts 100000] [--batch 10000]
+
+The posts are the validation texts of ../shared/data resampled (fixed seed) to --posts posts; both
+classifiers score the same posts in the same run. Timing starts from a freshly loaded model (cold caches).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import random  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+VAL_FILES = ("offensive", "irony", "hate", "emotion", "emoji")
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def load_posts(data: Path, n: int) -> list[str]:
+    texts: list[str] = []
+    for name in VAL_FILES:
+        path = data / "tweeteval" / f"{name}.jsonl"
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                if row.get("split") in ("val", "validation"):
+                    texts.append(row["text"])
+    rng = random.Random(20261127)
+    return [rng.choice(texts) for _ in range(n)]
+
+
+def timed(fn, posts: list[str], batch: int) -> float:
+    start = time.perf_counter()
+    for i in range(0, len(posts), batch):
+        fn(posts[i : i + batch])
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--posts", type=int, default=100_000)
+    ap.add_argument("--batch", type=int, default=10_000)
+    ap.add_argument("--record", action="store_true", help="save to models/speed.json and the cards")
+    args = ap.parse_args(argv)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+
+    posts = load_posts(args.data, args.posts)
+    print(
+        f"machine: {cpu_model()}, {os.cpu_count()} cores (benchmark pinned to 1), "
+        f"Python {platform.python_version()}, {platform.system()} {platform.machine()}"
+    )
+    print(
+        f"posts: {len(posts):,} resampled from the validation splits ({len(set(posts)):,} distinct), "
+        f"mean {sum(map(len, posts)) / len(posts):.0f} characters, batches of {args.batch:,}"
+    )
+
+    start = time.perf_counter()
+    from auditor.classify import Classifier
+    from auditor.classify.model import MODEL_FILE
+    from auditor.resources import models_dir
+
+    imported = time.perf_counter()
+    clf = Classifier.load()
+    loaded = time.perf_counter()
+    folder = models_dir()
+    sizes = {p.name: p.stat().st_size for p in sorted(folder.glob("*.skops"))}
+    print(
+        f"model load: {loaded - imported:.3f} s (import {imported - start:.3f} s); files: "
+        + ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sizes.items())
+        + f"; total {sum(sizes.values()) / 1e6:.2f} MB ({MODEL_FILE})"
+    )
+
+    ours = timed(clf.predict_proba, posts, args.batch)
+    ours_rate = len(posts) / ours
+    print(f"auditor, all 5 categories: {ours:.2f} s, {ours_rate:,.0f} posts/s")
+    try:
+        from profanity_check import predict_prob
+    except ImportError:
+        print("alt-profanity-check not installed (pip install alt-profanity-check): no comparison")
+        return 0
+    theirs = timed(predict_prob, posts, args.batch)
+    theirs_rate = len(posts) / theirs
+    print(f"alt-profanity-check, 1 category: {theirs:.2f} s, {theirs_rate:,.0f} posts/s")
+    print(f"ratio auditor / alt-profanity-check: {ours_rate / theirs_rate:.2f}x")
+    if args.record:
+        record(
+            folder,
+            {
+                "machine": f"{cpu_model()}, {os.cpu_count()} cores, pinned to 1, "
+                f"Python {platform.python_version()}",
+                "posts": len(posts),
+                "ours_posts_per_s": round(ours_rate),
+                "apc_posts_per_s": round(theirs_rate),
+                "ratio": round(ours_rate / theirs_rate, 3),
+                "load_s": round(loaded - imported, 3),
+                "model_mb": round(sum(sizes.values()) / 1e6, 2),
+                "model_version": clf.version,
+                "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            },
+        )
+    return 0
+
+
+def record(folder: Path, figures: dict) -> None:
+    """Save the figures to models/speed.json and refresh the Speed section of every model card."""
+    sys.path.insert(0, str(ROOT / "models"))
+    from cards import SPEED_END, SPEED_FILE, SPEED_START, speed_section
+
+    (folder / SPEED_FILE).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    for card in sorted((folder / "cards").glob("*.md")):
+        text = card.read_text(encoding="utf-8")
+        start, end = text.find(SPEED_START), text.find(SPEED_END)
+        if start >= 0 and end > start:
+            new = text[:start] + speed_section(folder / "cards") + text[end + len(SPEED_END) :]
+            card.write_text(new, encoding="utf-8")
+    print(f"recorded in {folder / SPEED_FILE} and the model cards")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

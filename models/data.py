@@ -1,0 +1,289 @@
+"""Training and validation sets for the five categories, built from ../shared/data (see models/cards/).
+
+Shared by models/train.py and benchmarks/accuracy.py so both see exactly the same splits. Sets that only have
+a train split are split here by a stable hash of the text (20 % held out as validation).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import random
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+AUGMENT = Path(__file__).resolve().parent / "augment"
+AUGMENT_WEIGHT = 5.0  # a hand-written example counts as this many tweets
+SARCASM_WEIGHT = 0.25  # iSarcasmEval tweets (author-labelled sarcasm) count less: a different notion of irony
+POLITICS_SHARE = 0.12  # share of political posts in the everyday mix used to validate politics
+SNARK_SHARE = 0.25  # share of sarcastic posts iSarcasmEval's authors marked in their own timelines
+# Probabilities of these categories are calibrated to an everyday share of positives, not to the training mix.
+PRIORS = {"politics": POLITICS_SHARE, "snark": SNARK_SHARE}
+_KEY = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass
+class Split:
+    """Texts with 0/1 labels and where each came from."""
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+
+    def add(self, text: str, label: int, source: str, weight: float = 1.0) -> None:
+        self.texts.append(text)
+        self.labels.append(int(label))
+        self.sources.append(source)
+        self.weights.append(weight)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def key(text: str) -> str:
+    """Comparison key for de-duplication: letters and digits only, @USER and @user alike."""
+    return _KEY.sub(" ", text.lower()).strip()
+
+
+def held_out(text: str, share: float = 0.2) -> bool:
+    """Stable pseudo-random 20 % validation split for sets that ship only a train split."""
+    return (zlib.crc32(key(text).encode()) % 1000) < share * 1000
+
+
+def rows(data: Path, name: str) -> Iterator[dict]:
+    path = data / name
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                row["text"] = html.unescape(str(row.get("text") or "")).strip()
+                if row["text"]:
+                    yield row
+
+
+def augment(name: str) -> list[str]:
+    """Hand-written examples in models/augment/<name>.txt (one per line, # comments)."""
+    lines = (AUGMENT / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    return [s.strip() for s in lines if s.strip() and not s.startswith("#")]
+
+
+def capped(items: list, cap: int, seed: int) -> list:
+    if len(items) <= cap:
+        return items
+    return random.Random(seed).sample(items, cap)
+
+
+class Corpus:
+    """All training and validation splits, with validation texts removed from every training set."""
+
+    def __init__(self, data: Path = DEFAULT_DATA) -> None:
+        if not (data / "tweeteval" / "offensive.jsonl").exists():
+            raise SystemExit(f"training data not found in {data} (pass --data PATH)")
+        self.data = data
+        self.val_keys: set[str] = set()
+        for name in (
+            "offensive",
+            "irony",
+            "hate",
+            "emotion",
+            "emoji",
+            *(f"stance_{t}" for t in ("abortion", "atheism", "climate", "feminist", "hillary")),
+        ):
+            for r in rows(data, f"tweeteval/{name}.jsonl"):
+                if r["split"] in ("val", "validation", "test"):
+                    self.val_keys.add(key(r["text"]))
+
+    def _train(self, name: str) -> Iterator[dict]:
+        for r in rows(self.data, name):
+            if r["split"] in ("train", "train_rephrase") and key(r["text"]) not in self.val_keys:
+                yield r
+
+    def _val(self, name: str) -> Iterator[dict]:
+        for r in rows(self.data, name):
+            if r["split"] in ("val", "validation"):
+                yield r
+
+    # ----- offensive family: profanity, insult, hate -----
+    def profanity_train(self, lex_hit) -> Split:
+        """OLID untargeted (UNT) and Davidson offensive language = profane; OLID/Davidson 'not' = clean."""
+        s = Split()
+        for r in self._train("olid.jsonl"):
+            if r["label"] == "NOT":
+                s.add(r["text"], 0, "olid")
+            elif r.get("label_b") == "UNT":
+                s.add(r["text"], 1, "olid")
+            else:  # targeted: profane only if it swears
+                s.add(r["text"], int(lex_hit(r["text"])), "olid")
+        dav = list(self._train("davidson.jsonl"))
+        for r in capped([r for r in dav if r["label"] == "offensive_language"], 6000, 11):
+            s.add(r["text"], 1, "davidson")
+        for r in dav:
+            if r["label"] == "neither":
+                s.add(r["text"], 0, "davidson")
+        self._augment(
+            s,
+            {
+                "untargeted_swearing": 1,
+                "targeted_insults": 0,
+                "identity_neutral": 0,
+                "counter_speech": 0,
+                "everyday": 0,
+                "political": 0,
+            },
+        )
+        return s
+
+    def insult_train(self, second_person=None) -> Split:
+        """OLID targeted insults/threats (TIN) vs untargeted profanity and non-offensive tweets, plus up to
+        3,000 of Davidson's offensive tweets addressed to someone (a second-person word) as insults."""
+        s = Split()
+        for r in self._train("olid.jsonl"):
+            s.add(r["text"], int(r["label"] == "OFF" and r.get("label_b") == "TIN"), "olid")
+        if second_person is not None:
+            dav = [r["text"] for r in self._train("davidson.jsonl") if r["label"] == "offensive_language"]
+            for text in capped([t for t in dav if second_person(t)], 3000, 5):
+                s.add(text, 1, "davidson")
+        for r in self._train("davidson.jsonl"):
+            if r["label"] == "neither":
+                s.add(r["text"], 0, "davidson")
+        self._augment(
+            s,
+            {
+                "targeted_insults": 1,
+                "untargeted_swearing": 0,
+                "identity_neutral": 0,
+                "counter_speech": 0,
+                "everyday": 0,
+            },
+        )
+        return s
+
+    def hate_train(self) -> Split:
+        """HatEval (immigrants, women) + Davidson hate speech vs offensive-only and clean tweets."""
+        s = Split()
+        for r in self._train("tweeteval/hate.jsonl"):
+            s.add(r["text"], int(r["label"] == "hate"), "hateval")
+        for r in self._train("olid.jsonl"):  # not offensive at all, so not hate (many mention groups)
+            if r["label"] == "NOT":
+                s.add(r["text"], 0, "olid")
+        for r in self._train("davidson.jsonl"):
+            s.add(r["text"], int(r["label"] == "hate_speech"), "davidson")
+        self._augment(
+            s, {"identity_neutral": 0, "counter_speech": 0, "untargeted_swearing": 0, "targeted_insults": 0}
+        )
+        return s
+
+    def snark_train(self) -> Split:
+        """SemEval-2018 irony + iSarcasmEval (authors' own labels; their literal rewrites as negatives)."""
+        s = Split()
+        for r in self._train("tweeteval/irony.jsonl"):
+            s.add(r["text"], int(r["label"] == "irony"), "irony")
+        for r in self._train("isarcasmeval.jsonl"):
+            s.add(r["text"], int(r["label"]), "isarcasmeval", SARCASM_WEIGHT)
+            if r.get("rephrase") and int(r["label"]) == 1:
+                s.add(str(r["rephrase"]), 0, "isarcasmeval-rephrase", SARCASM_WEIGHT)
+        self._augment(s, {"snark": 1, "everyday": 0})
+        return s
+
+    # ----- politics -----
+    def politics_train(self) -> Split:
+        """Curated: stance, politicians, labelled political tweets, politics newsgroups vs everyday posts."""
+        s = Split()
+        for r in self._politics_rows(train=True):
+            s.add(*r)
+        self._augment(
+            s, {"political": 1, "everyday": 0, "identity_neutral": 0, "untargeted_swearing": 0, "snark": 0}
+        )
+        return s
+
+    def _politics_rows(self, train: bool) -> list[tuple[str, int, str]]:
+        out: list[tuple[str, int, str]] = []
+        pick = (lambda t: not held_out(t)) if train else held_out
+        if train:
+            for t in ("abortion", "atheism", "climate", "feminist", "hillary"):
+                for r in self._train(f"tweeteval/stance_{t}.jsonl"):
+                    if r["label"] != "none":
+                        out.append((r["text"], 1, "stance"))
+            emoji = [r["text"] for r in self._train("tweeteval/emoji.jsonl")]
+            out += [(t, 0, "emoji") for t in capped(emoji, 12000, 1)]
+            news = [(r["text"], r["label"]) for r in self._train("newsgroups20.jsonl")]
+            pol = [t[:400] for t, lab in news if lab.startswith("talk.politics")]
+            other = [
+                t[:400] for t, lab in news if not lab.startswith(("talk.", "alt.atheism", "soc.religion"))
+            ]
+            out += [(t, 1, "newsgroups") for t in capped(pol, 1200, 2)]
+            out += [(t, 0, "newsgroups") for t in capped(other, 1500, 3)]
+        pos_pol = [r["text"] for r in self._train("politicians_posts.jsonl") if pick(r["text"])]
+        out += [(t, 1, "politicians") for t in (pos_pol if train else capped(pos_pol, 400, 4))]
+        for name in ("political_tweets_2020.jsonl", "political_tweets_2009.jsonl"):
+            for r in self._train(name):
+                if pick(r["text"]):
+                    out.append((r["text"], int(r["label"]), name.split(".")[0]))
+        crisis = [(r["text"], r["label"]) for r in self._train("crisislex_t6.jsonl") if pick(r["text"])]
+        off = [t for t, lab in crisis if lab == "off-topic"]
+        on = [t for t, lab in crisis if lab == "on-topic"]
+        out += [(t, 0, "crisislex-off") for t in capped(off, 5000 if train else 600, 5)]
+        out += [(t, 0, "crisislex-on") for t in capped(on, 3000 if train else 300, 6)]
+        return out
+
+    def politics_val(self) -> Split:
+        """Everyday mix with POLITICS_SHARE political posts: stance val + held-out politics sets as positives,
+        emoji val tweets + held-out everyday/crisis tweets as negatives (fixed seed)."""
+        pos: list[tuple[str, str]] = []
+        neg: list[tuple[str, str]] = []
+        for t in ("abortion", "atheism", "climate", "feminist", "hillary"):
+            pos += [
+                (r["text"], "stance")
+                for r in self._val(f"tweeteval/stance_{t}.jsonl")
+                if r["label"] != "none"
+            ]
+        neg += [(r["text"], "emoji") for r in self._val("tweeteval/emoji.jsonl")]
+        for text, label, source in self._politics_rows(train=False):
+            (pos if label else neg).append((text, source))
+        n_neg = int(round(len(pos) * (1 - POLITICS_SHARE) / POLITICS_SHARE))
+        neg = capped(neg, n_neg, 7)
+        s = Split()
+        for t, src in pos:
+            s.add(t, 1, src)
+        for t, src in neg:
+            s.add(t, 0, src)
+        return s
+
+    # ----- validation splits -----
+    def offensive_val(self) -> Split:
+        s = Split()
+        for r in self._val("tweeteval/offensive.jsonl"):
+            s.add(r["text"], int(r["label"] == "offensive"), "tweeteval-offensive")
+        return s
+
+    def hate_val(self) -> Split:
+        s = Split()
+        for r in self._val("tweeteval/hate.jsonl"):
+            s.add(r["text"], int(r["label"] == "hate"), "tweeteval-hate")
+        return s
+
+    def irony_val(self) -> Split:
+        s = Split()
+        for r in self._val("tweeteval/irony.jsonl"):
+            s.add(r["text"], int(r["label"] == "irony"), "tweeteval-irony")
+        return s
+
+    def texts_for_vocabulary(self) -> list[str]:
+        """Every training text (the vocabulary never sees validation text)."""
+        seen: list[str] = []
+        for r in self._train("olid.jsonl"):
+            seen.append(r["text"])
+        for name in ("davidson.jsonl", "tweeteval/hate.jsonl", "tweeteval/irony.jsonl", "isarcasmeval.jsonl"):
+            seen += [r["text"] for r in self._train(name)]
+        seen += self.politics_train().texts
+        return seen
+
+    def _augment(self, s: Split, files: dict[str, int]) -> None:
+        for name, label in files.items():
+            for text in augment(name):
+                s.add(text, label, f"augment/{name}", AUGMENT_WEIGHT)

@@ -1,0 +1,216 @@
+"""Validation figures for the shipped classifier (used by train.py for the cards and by the benchmark)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from data import PRIORS, Corpus, Split, key, rows
+
+from auditor.classify.model import CATEGORIES
+
+HERE = Path(__file__).resolve().parent
+BINS = 10
+
+
+def f1_pos(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the positive class."""
+    tp = float(np.sum((pred == 1) & (y == 1)))
+    fp = float(np.sum((pred == 1) & (y == 0)))
+    fn = float(np.sum((pred == 0) & (y == 1)))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
+    return (f1_pos(y, pred)[2] + f1_pos(1 - y, 1 - pred)[2]) / 2
+
+
+def prior_weights(y: np.ndarray, prior: float | None) -> np.ndarray:
+    """Weights that make positives `prior` of the total (None: all ones)."""
+    if prior is None or y.min() == y.max():
+        return np.ones(len(y))
+    p = y.mean()
+    return np.where(y == 1, prior / p, (1 - prior) / (1 - p))
+
+
+def reliability(y: np.ndarray, p: np.ndarray, w: np.ndarray | None = None) -> list[dict]:
+    """Reliability curve: per probability bin, the mean predicted probability and the observed rate
+    (weighted by w when the validation set is reweighted to an everyday share of positives)."""
+    w = np.ones(len(y)) if w is None else w
+    out = []
+    edges = np.linspace(0, 1, BINS + 1)
+    for i in range(BINS):
+        lo, hi = edges[i], edges[i + 1]
+        m = (p >= lo) & ((p < hi) if i < BINS - 1 else (p <= hi))
+        if m.any():
+            out.append(
+                {
+                    "bin": f"{lo:.1f}-{hi:.1f}",
+                    "n": int(m.sum()),
+                    "mean_predicted": round(float(np.average(p[m], weights=w[m])), 3),
+                    "observed": round(float(np.average(y[m], weights=w[m])), 3),
+                }
+            )
+    return out
+
+
+def brier(y: np.ndarray, p: np.ndarray, w: np.ndarray | None = None) -> float:
+    return float(np.average((p - y) ** 2, weights=w))
+
+
+def olid_fine_val(corpus: Corpus, swears) -> tuple[Split, Split]:
+    """Profanity and insult labels for the offensive validation tweets, from OLID's level-B labels."""
+    val_keys = {key(t) for t in corpus.offensive_val().texts}
+    prof, ins = Split(), Split()
+    for r in rows(corpus.data, "olid.jsonl"):
+        if key(r["text"]) not in val_keys:
+            continue
+        off = r["label"] == "OFF"
+        tin = off and r.get("label_b") == "TIN"
+        unt = off and r.get("label_b") == "UNT"
+        prof.add(r["text"], int(unt or (tin and swears(r["text"]))), "olid-val")
+        ins.add(r["text"], int(tin), "olid-val")
+    return prof, ins
+
+
+def identity_checks() -> list[str]:
+    """Held-out hand-written neutral identity mentions (never used for training)."""
+    lines = (HERE / "augment" / "identity_check.txt").read_text(encoding="utf-8").splitlines()
+    return [s.strip() for s in lines if s.strip() and not s.startswith("#")]
+
+
+def _block(
+    y: np.ndarray,
+    p: np.ndarray,
+    measure: str,
+    value: float,
+    pred: np.ndarray,
+    extra: dict,
+    prior: float | None = None,
+) -> dict:
+    prec, rec, f1 = f1_pos(y, pred)
+    w = prior_weights(y, prior)
+    summary = {
+        "measure": measure,
+        "value": round(value, 4),
+        "precision": round(prec, 4),
+        "recall": round(rec, 4),
+        "f1_positive": round(f1, 4),
+        "brier": round(brier(y, p, w), 4),
+        "calibration_share": prior,
+        "n": int(len(y)),
+        "positives": int(y.sum()),
+        **extra,
+    }
+    return {"summary": summary, "reliability": reliability(y, p, w)}
+
+
+def validation_report(clf, corpus: Corpus, thresholds: dict[str, float] | None = None) -> dict:
+    """Every category's validation figures at 0.5, plus the issue's benchmark measures both at 0.5 and at
+    the decision thresholds chosen on out-of-fold training scores (stored in the model)."""
+    thresholds = dict(thresholds or clf.manifest.get("decision_thresholds") or {})
+    norm = clf.featuriser.normaliser
+    strong = set(clf.featuriser.lex.words["profanity_strong"]) | set(
+        clf.featuriser.lex.words["profanity_mild"]
+    )
+
+    def swears(text: str) -> bool:
+        return any(w in strong for w in norm.normalise(text).split())
+
+    idx = {c: i for i, c in enumerate(CATEGORIES)}
+    cats: dict[str, dict] = {}
+    bench: dict[str, dict] = {}
+
+    def measure_both(name: str, y: np.ndarray, p: np.ndarray, fn, label: str, split: str) -> None:
+        t = float(thresholds.get(name, 0.5))
+        bench[name] = {
+            "measure": label,
+            "value": round(fn(y, (p >= t).astype(int)), 4),
+            "threshold": t,
+            "value_at_0.5": round(fn(y, (p >= 0.5).astype(int)), 4),
+            "n": int(len(y)),
+            "split": split,
+        }
+
+    def pos_f1(y: np.ndarray, pred: np.ndarray) -> float:
+        return f1_pos(y, pred)[2]
+
+    off = corpus.offensive_val()
+    p = clf.predict_proba(off.texts)
+    p_off = p[:, [idx["profanity"], idx["insult"], idx["hate"]]].max(axis=1)
+    measure_both(
+        "offensive",
+        np.array(off.labels),
+        p_off,
+        macro_f1,
+        "macro-F1, offensive = max(profanity, insult, hate)",
+        "tweeteval/offensive val",
+    )
+
+    prof, ins = olid_fine_val(corpus, swears)
+    for cat, s in (("profanity", prof), ("insult", ins)):
+        yy = np.array(s.labels)
+        pp = clf.predict_proba(s.texts)[:, idx[cat]]
+        pr = (pp >= 0.5).astype(int)
+        cats[cat] = _block(
+            yy,
+            pp,
+            "F1 (positive class), OLID level-B labels of the offensive val tweets",
+            f1_pos(yy, pr)[2],
+            pr,
+            {"split": "olid rows of tweeteval/offensive val"},
+        )
+
+    hv = corpus.hate_val()
+    yy = np.array(hv.labels)
+    pp = clf.predict_proba(hv.texts)[:, idx["hate"]]
+    pr = (pp >= 0.5).astype(int)
+    ident = clf.predict_proba(identity_checks())[:, idx["hate"]]
+    cats["hate"] = _block(
+        yy,
+        pp,
+        "macro-F1",
+        macro_f1(yy, pr),
+        pr,
+        {
+            "split": "tweeteval/hate val (HatEval)",
+            "identity_mention_fpr": round(float((ident >= 0.5).mean()), 4),
+            "identity_mention_n": int(len(ident)),
+            "identity_mention_max_score": round(float(ident.max()), 4),
+        },
+    )
+    measure_both("hate", yy, pp, macro_f1, "macro-F1 of hate", "tweeteval/hate val")
+
+    iv = corpus.irony_val()
+    yy = np.array(iv.labels)
+    pp = clf.predict_proba(iv.texts)[:, idx["snark"]]
+    pr = (pp >= 0.5).astype(int)
+    cats["snark"] = _block(
+        yy,
+        pp,
+        "F1 of the ironic class",
+        f1_pos(yy, pr)[2],
+        pr,
+        {"split": "tweeteval/irony val (SemEval-2018)"},
+        prior=PRIORS["snark"],
+    )
+    measure_both("snark", yy, pp, pos_f1, "F1 of the ironic class (snark)", "tweeteval/irony val")
+
+    pv = corpus.politics_val()
+    yy = np.array(pv.labels)
+    pp = clf.predict_proba(pv.texts)[:, idx["politics"]]
+    pr = (pp >= 0.5).astype(int)
+    cats["politics"] = _block(
+        yy,
+        pp,
+        "F1 (political class), everyday mix with 12% political",
+        f1_pos(yy, pr)[2],
+        pr,
+        {"split": "everyday mix (see models/data.py politics_val)"},
+    )
+    measure_both("politics", yy, pp, pos_f1, "F1 on the everyday mix, 12% political", "politics_val mix")
+    bench["politics"]["precision"] = cats["politics"]["summary"]["precision"]
+    bench["politics"]["recall"] = cats["politics"]["summary"]["recall"]
+    return {"benchmarks": bench, "categories": cats, "thresholds": thresholds}

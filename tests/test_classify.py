@@ -1,0 +1,266 @@
+"""The shipped classifiers: shape, calibration range, evidence, obfuscation, and the cases the report must get
+right (untargeted swearing is not an insult, identity mentions are not hate, quoting to condemn is not abuse).
+
+All texts here were written for these tests. The tests use the models shipped in models/ (no training).
+"""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from auditor.classify import CATEGORIES, Classification, Classifier
+from auditor.errors import AuditorError
+from auditor.resources import models_dir
+
+
+@pytest.fixture(scope="module")
+def clf() -> Classifier:
+    return Classifier.load()
+
+
+def score(clf: Classifier, text: str, category: str) -> float:
+    return float(clf.predict_proba([text])[0, CATEGORIES.index(category)])
+
+
+def test_categories_and_shape(clf):
+    assert CATEGORIES == ("politics", "profanity", "insult", "hate", "snark")
+    texts = ["hello world", "", "you absolute clown", "a" * 5000, "🙂"]
+    probs = clf.predict_proba(texts)
+    assert probs.shape == (5, 5)
+    assert np.all((probs >= 0) & (probs <= 1))
+    assert clf.predict_proba([]).shape == (0, 5)
+
+
+def test_version_and_info(clf):
+    manifest = json.loads((models_dir() / "manifest.json").read_text())
+    assert clf.version == manifest["version"]
+    info = clf.info()
+    assert info["version"] == clf.version
+    for cat in CATEGORIES:
+        entry = info["categories"][cat]
+        assert entry["card"] == f"cards/{cat}.md"
+        assert (models_dir() / entry["card"]).is_file()
+        assert entry["trained_on"]
+        assert "brier" in entry["validation"]
+
+
+def test_batch_equals_single(clf):
+    texts = ["the senate votes on the budget today", "what a shitty morning", "lovely walk in the park"]
+    batch = clf.predict_proba(texts)
+    for i, t in enumerate(texts):
+        assert np.allclose(batch[i], clf.predict_proba([t])[0])
+
+
+def test_classify_evidence_is_substring_of_input(clf):
+    texts = [
+        "You are a useless idiot and this fucking project is your fault",
+        "Vote them out: the new tax bill is a disgrace to parliament",
+        "Oh great, another meeting about meetings. Just what I needed.",
+        "𝗳𝘂𝗰𝗸 this sh1t",
+    ]
+    results = clf.classify(texts, thresholds={c: 0.0 for c in CATEGORIES})
+    assert len(results) == len(texts)
+    for text, res in zip(texts, results, strict=True):
+        assert isinstance(res, Classification)
+        assert set(res.scores) == set(CATEGORIES)
+        assert set(res.evidence) == set(CATEGORIES)
+        for phrases in res.evidence.values():
+            assert len(phrases) <= 3
+            for p in phrases:
+                assert p and p in text
+    assert results[0].evidence["profanity"]
+    assert any("fucking" in p for p in results[0].evidence["profanity"])
+    assert results[3].evidence["profanity"]
+
+
+def test_classify_default_threshold_and_custom(clf):
+    text = "this is fucking ridiculous"
+    default = clf.classify([text])[0]
+    assert all(default.scores[c] >= 0.5 for c in default.evidence)
+    none = clf.classify([text], thresholds={c: 1.01 for c in CATEGORIES})[0]
+    assert none.evidence == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what the f*ck is this",
+        "this is such sh1t",
+        "what an a$$",
+        "f u c k this job",
+        "fuuuuck my life",
+        "ѕһіt, I missed the bus",  # Cyrillic look-alike letters
+        "𝗳𝘂𝗰𝗸 mondays",  # mathematical bold letters
+        "fu\u200bck this weather",  # zero-width space inside the word
+        "f.u.c.k that",
+        "what a f u c k i n g mess",
+        "b!tch please",
+        "oh FUCK",
+    ],
+)
+def test_obfuscated_profanity_is_caught(clf, text):
+    assert score(clf, text, "profanity") >= 0.8
+
+
+def test_evidence_points_at_obfuscated_word(clf):
+    assert clf.evidence("honestly what a sh1t day", "profanity") == ["sh1t"]
+    assert clf.evidence("f u c k this", "profanity")[0] == "f u c k"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this traffic is f***ing awful",
+        "holy shit, the view from the summit is unreal",
+        "damn, my coffee went cold again",
+        "fucking finally, the weekend is here",
+    ],
+)
+def test_untargeted_swearing_is_profanity_not_insult(clf, text):
+    assert score(clf, text, "profanity") >= 0.5
+    assert score(clf, text, "insult") < 0.5
+    assert score(clf, text, "hate") < 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you are a pathetic excuse for a manager",
+        "you're a clueless fraud and everyone can see it",
+        "our team lead is an incompetent moron",
+    ],
+)
+def test_targeted_insult_without_swear_words(clf, text):
+    assert score(clf, text, "insult") >= 0.5
+    assert score(clf, text, "hate") < 0.5
+
+
+IDENTITY_MENTIONS = [
+    "As a gay man I never thought I'd see this day.",
+    "Our Muslim colleagues are celebrating Eid with a lunch for the whole floor.",
+    "Happy Hanukkah to our Jewish friends!",
+    "As a Black woman in tech I run a mentoring programme.",
+    "My grandparents were immigrants from Italy.",
+    "The refugee choir performed at the town hall tonight.",
+    "I'm a trans man and I love my job.",
+    "Women in engineering awards were tonight, so inspiring.",
+    "My daughter is deaf and she is the best swimmer in her club.",
+    "Lesbian couple next door just adopted a puppy.",
+    "Mexican street food festival this weekend!",
+    "The mosque and the church ran a joint food drive.",
+    "As a disabled person I rely on the lift at the station.",
+    "Asian heritage night at the museum was lovely.",
+    "Our Hindu neighbours invited us for Diwali sweets.",
+]
+
+
+@pytest.mark.parametrize("text", IDENTITY_MENTIONS)
+def test_identity_mentions_are_not_hate(clf, text):
+    assert score(clf, text, "hate") < 0.5
+    assert score(clf, text, "insult") < 0.5
+
+
+def test_identity_mentions_false_positive_rate(clf):
+    probs = clf.predict_proba(IDENTITY_MENTIONS)[:, CATEGORIES.index("hate")]
+    assert float(np.mean(probs >= 0.5)) == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calling immigrants parasites is disgusting and I won't stand for it.",
+        "Someone shouted a racist slur at my friend today. Racism has no place here.",
+    ],
+)
+def test_quoting_to_condemn_is_not_hate(clf, text):
+    assert score(clf, text, "hate") < 0.5
+
+
+def test_profanity_alone_is_not_hate(clf):
+    for text in ["shit shit shit", "fuck this fucking printer", "what a bloody mess"]:
+        assert score(clf, text, "hate") < 0.5
+
+
+def test_slur_scores_hate_higher_than_profanity_alone(clf):
+    assert score(clf, "go back where you came from you filthy wetback", "hate") > score(
+        clf, "go back to the shop you forgot the milk", "hate"
+    )
+
+
+def test_politics(clf):
+    assert score(clf, "The senate must pass the climate bill before the election.", "politics") >= 0.5
+    assert score(clf, "Parliament voted to raise taxes on fuel again.", "politics") >= 0.5
+    assert score(clf, "What a goal in extra time, the striker was unreal!", "politics") < 0.5
+    assert score(clf, "Sunny and warm all week, perfect for the beach.", "politics") < 0.5
+
+
+def test_snark(clf):
+    assert score(
+        clf, "Oh wonderful, the wifi died during my presentation. Love that for me.", "snark"
+    ) > score(clf, "The wifi was fixed this morning.", "snark")
+
+
+def test_evidence_rejects_unknown_category(clf):
+    with pytest.raises(ValueError):
+        clf.evidence("text", "spam")
+
+
+def test_missing_models_dir(tmp_path):
+    with pytest.raises(AuditorError):
+        Classifier.load(tmp_path)
+
+
+def test_corrupt_model_file(tmp_path):
+    for name in ("manifest.json", "classifier.skops"):
+        shutil.copy(models_dir() / name, tmp_path / name)
+    data = bytearray((tmp_path / "classifier.skops").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (tmp_path / "classifier.skops").write_bytes(bytes(data))
+    with pytest.raises(AuditorError, match="corrupt"):
+        Classifier.load(tmp_path)
+
+
+def test_truncated_model_file(tmp_path):
+    for name in ("manifest.json", "classifier.skops"):
+        shutil.copy(models_dir() / name, tmp_path / name)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    (tmp_path / "classifier.skops").write_bytes(b"PK\x03\x04 not a model")
+    import hashlib
+
+    manifest["files"]["classifier.skops"]["sha256"] = hashlib.sha256(b"PK\x03\x04 not a model").hexdigest()
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(AuditorError, match="corrupt"):
+        Classifier.load(tmp_path)
+
+
+def test_fast_scoring_equals_feature_matrix(clf):
+    """The cached chunk-type path (used for scoring) equals the plain feature matrix times the weights."""
+    from auditor.classify.features import Featuriser
+
+    texts = [
+        "Sooooo tired of this #fuck!! @someone https://example.com/x",
+        "f u c k the printer, it's BROKEN again...",
+        "The Senate voted. Taxes go up; nobody is happy?",
+        "",
+        "a b c d e",
+        "ѕһіt 𝗳𝘂𝗰𝗸 fu\u200bck a$$ b!tch",
+    ]
+    fast = clf.decision_function(texts)
+    cold = Featuriser(clf.featuriser.lex, clf.featuriser.vocab, clf.featuriser.bigram_keys)
+    plain = np.asarray(cold.transform(texts) @ clf.coef) + clf.intercept
+    assert np.allclose(fast, plain)
+
+
+def test_evidence_contributions_add_up(clf):
+    """Evidence comes from the model: the phrase contributions plus tone features give the raw score."""
+    from auditor.classify.evidence import unit_contributions
+
+    text = "You are a useless idiot, this is fucking embarrassing!!"
+    raw = clf.decision_function([text])[0]
+    for j, cat in enumerate(CATEGORIES):
+        units, dense, _ = clf.featuriser.units(text)
+        total = sum(u[0] for u in unit_contributions(clf.featuriser, clf.coef[:, j], text))
+        total += dense @ clf.coef[clf.featuriser.off_doc :, j] + clf.intercept[j]
+        assert abs(total - raw[j]) < 1e-6, cat
