@@ -134,3 +134,24 @@ def test_read_head_reads_only_the_start(tmp_path):
             assert tree.read_head("outbox.json", 8) == b'{"type":'
             with pytest.raises(AuditorError):
                 tree.read_head("missing.json")
+
+
+def test_zero_filled_file_is_not_an_archive(tmp_path):
+    blank = tmp_path / "blank.jsonl"
+    blank.write_bytes(b"\0" * (2 << 20))
+    assert not is_archive(blank)
+    with pytest.raises(AuditorError, match="not a zip"):
+        ArchiveTree.open(blank)
+
+
+def test_tar_gz_bomb_is_refused_while_listing(tmp_path):
+    path = tmp_path / "bomb.tar.gz"
+    with tarfile.open(path, "w:gz") as tf:
+        data = b"\0" * (40 << 20)
+        info = tarfile.TarInfo("outbox.json")
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+        tf.addfile(tarfile.TarInfo("actor.json"), io.BytesIO(b""))
+    with pytest.raises(AuditorError, match="decompression bomb") as err:
+        ArchiveTree.open(path)
+    assert "bomb.tar.gz" in str(err.value)

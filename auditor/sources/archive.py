@@ -24,17 +24,33 @@ RATIO_FLOOR_BYTES = 1024 * 1024  # small members may compress well without being
 _CHUNK = 1024 * 1024
 
 
+_COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")  # gzip, bzip2, xz
+
+
+def _looks_like_tar(path: Path) -> bool:
+    """A tar by its magic: compressed (then tarfile checks the header) or a plain ustar header.
+
+    ``tarfile.is_tarfile`` alone accepts any run of zero bytes and would scan a huge empty file to its end.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False
+    if head.startswith(_COMPRESSED_MAGIC):
+        try:
+            return tarfile.is_tarfile(path)
+        except (OSError, EOFError, tarfile.TarError):
+            return False
+    return len(head) == 512 and head[257:262] == b"ustar"
+
+
 def is_archive(path: Path) -> bool:
     """True for a zip or tar file, judged by content, not by name."""
     path = Path(path)
     if not path.is_file():
         return False
-    if zipfile.is_zipfile(path):
-        return True
-    try:
-        return tarfile.is_tarfile(path)
-    except OSError:
-        return False
+    return zipfile.is_zipfile(path) or _looks_like_tar(path)
 
 
 def _safe_name(label: str, name: str) -> str:
@@ -65,7 +81,7 @@ class ArchiveTree:
         try:
             if zipfile.is_zipfile(path):
                 return _ZipTree(path, label)
-            if tarfile.is_tarfile(path):
+            if _looks_like_tar(path):
                 return _TarTree(path, label)
         except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError) as exc:
             raise AuditorError(label, f"corrupt or unreadable archive ({exc})") from None
@@ -221,10 +237,11 @@ class _ZipTree(ArchiveTree):
 class _TarTree(ArchiveTree):
     def __init__(self, path: Path, label: str) -> None:
         super().__init__(label)
+        self._compressed = path.stat().st_size
         try:
             self._tar = tarfile.open(path)
-            members = self._tar.getmembers()
-        except (OSError, tarfile.TarError, EOFError) as exc:
+            members = self._scan_members(label)
+        except (OSError, tarfile.TarError, EOFError, zlib.error) as exc:
             raise AuditorError(label, f"corrupt tar archive ({exc})") from None
         self._members: dict[str, tarfile.TarInfo] = {}
         for m in members:
@@ -233,7 +250,18 @@ class _TarTree(ArchiveTree):
                 continue  # links are never followed
             if m.isfile() and name:
                 self._members[name] = m
-        self._compressed = path.stat().st_size
+
+    def _scan_members(self, label: str) -> list[tarfile.TarInfo]:
+        """List members, stopping early when listing alone would inflate a bomb (a tar has no index)."""
+        members = []
+        while (member := self._tar.next()) is not None:
+            members.append(member)
+            inflated = member.offset_data + member.size
+            if inflated > MAX_TOTAL_BYTES:
+                raise AuditorError(label, f"archive inflates past {MAX_TOTAL_BYTES // 2**30} GiB")
+            if inflated > RATIO_FLOOR_BYTES and inflated / max(self._compressed, 1) > MAX_RATIO:
+                raise AuditorError(label, f"looks like a decompression bomb (over {MAX_RATIO}:1)")
+        return members
 
     def names(self) -> list[str]:
         return sorted(self._members)

@@ -77,15 +77,26 @@ def read_source(spec: str) -> SourceResult:
             result = reader.read(path)
             result.source = result.source or spec
             return result
-    if _is_empty_archive(path):
-        raise AuditorError(spec, "the archive is empty")
-    raise AuditorError(spec, "not a format auditor knows (see `auditor formats`)")
+    raise AuditorError(spec, _why_unknown(path))
 
 
-def _is_empty_archive(path: Path) -> bool:
+def _why_unknown(path: Path) -> str:
+    """The most useful reason no reader took ``path``."""
     from auditor.sources.archive import ArchiveTree, is_archive
 
-    if not is_archive(path):
-        return False
-    with ArchiveTree.open(path) as tree:
-        return not tree.names()
+    if is_archive(path):
+        with ArchiveTree.open(path) as tree:
+            if not tree.names():
+                return "the archive is empty"
+    elif path.is_file():
+        with path.open("rb") as fh:
+            head = fh.read(4)
+        if head.startswith(b"PK"):
+            return "corrupt or truncated zip (no central directory)"
+        if head.startswith(b"\x1f\x8b"):
+            return "corrupt or truncated gzip file"
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "text is UTF-16; save it as UTF-8"
+        if path.suffix.lower() in (".csv", ".jsonl", ".ndjson"):
+            return "not a known export, and not a table of posts (no 'text' column or field)"
+    return "not a format auditor knows (see `auditor formats`)"
