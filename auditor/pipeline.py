@@ -49,7 +49,11 @@ def person_name(results: Sequence[SourceResult], given: str | None) -> str:
     for r in results:
         if r.display_name:
             return r.display_name
-    return results[0].account if results else "unknown person"
+    for r in results:
+        if "unknown" not in r.account.lower():
+            return r.account
+    # No account name in any source (e.g. an archive without account.js): name it after the file.
+    return Path(results[0].source).stem if results and results[0].source else "unknown person"
 
 
 @dataclass

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from auditor import __version__
@@ -91,8 +92,8 @@ def assess(
         a.scores = {c: float(res.scores[c]) for c in CATEGORIES}
         for c in CATEGORIES:
             tier = policy.severity(c, a.scores[c])
-            if tier:
-                a.tiers[c] = tier
+            if tier:  # a capped category (e.g. politics) is shown and counted at its cap at most
+                a.tiers[c] = _capped(tier, policy.overall.caps.get(c))
         a.flags = [c for c in CATEGORIES if c in a.tiers]
         evidence = res.evidence or {}
         a.evidence = {c: [str(e) for e in evidence.get(c, [])] for c in a.flags}
@@ -128,8 +129,14 @@ def _count(posts: Sequence[Post], assessments: Sequence[Assessment], policy: Pol
     return c
 
 
+def _shown_source(source: str) -> str:
+    """A file's name without the auditor's local folders (the report is handed on); live specs as given."""
+    path = Path(source)
+    return path.name if source and path.exists() else source
+
+
 def _capped(tier: str, cap: str | None) -> str:
-    """A flag's tier for the overall count: no worse than the category's cap."""
+    """A flag's tier: no worse than the category's cap."""
     return tier if cap is None or _RANK[tier] >= _RANK[cap] else cap
 
 
@@ -146,7 +153,7 @@ def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str
     for a in assessments:
         if not (a.assessed and a.flags and _counts_toward_overall(a, policy)):
             continue
-        counted = {c: _capped(a.tiers[c], rule.caps.get(c)) for c in a.flags if c in rule.categories}
+        counted = {c: a.tiers[c] for c in a.flags if c in rule.categories}
         for sev in SEVERITIES:
             at = [c for c, t in counted.items() if _RANK[t] <= _RANK[sev]]
             if at:
@@ -305,7 +312,7 @@ def summarise(
             "platform": r.platform,
             "account": r.account,
             "display_name": r.display_name,
-            "source": r.source,
+            "source": _shown_source(r.source),
             "notes": list(r.notes),
             "counts": _count(r.posts, mine, policy),
         })

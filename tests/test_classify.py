@@ -116,6 +116,8 @@ def test_evidence_points_at_obfuscated_word(clf):
         "holy shit, the view from the summit is unreal",
         "damn, my coffee went cold again",
         "fucking finally, the weekend is here",
+        "Sh1t sh1t sh1t",
+        "oh fuck, fuck, fuck",
     ],
 )
 def test_untargeted_swearing_is_profanity_not_insult(clf, text):
@@ -130,6 +132,8 @@ def test_untargeted_swearing_is_profanity_not_insult(clf, text):
         "you are a pathetic excuse for a manager",
         "you're a clueless fraud and everyone can see it",
         "our team lead is an incompetent moron",
+        "the new supervisor is a lazy, incompetent fool",
+        "that columnist writes like a spiteful halfwit",
     ],
 )
 def test_targeted_insult_without_swear_words(clf, text):
@@ -264,3 +268,29 @@ def test_evidence_contributions_add_up(clf):
         total = sum(u[0] for u in unit_contributions(clf.featuriser, clf.coef[:, j], text))
         total += dense @ clf.coef[clf.featuriser.off_doc :, j] + clf.intercept[j]
         assert abs(total - raw[j]) < 1e-6, cat
+
+
+def test_pair_table_matches_sorted_search():
+    """The hashed word-pair lookup finds exactly the keys a binary search finds."""
+    from auditor.classify.features import PairTable
+
+    rng = np.random.default_rng(7)
+    keys = np.unique(rng.integers(0, 10**9, 5000))
+    table = PairTable(keys)
+    queries = np.concatenate([keys[::3], rng.integers(0, 10**9, 3000), [0, 10**9 + 5]])
+    where = np.searchsorted(keys, queries)
+    expected = np.where((where < len(keys)) & (keys[np.minimum(where, len(keys) - 1)] == queries), where, -1)
+    assert np.array_equal(table.find(queries), expected)
+    assert np.array_equal(PairTable(keys[:0]).find(queries), np.full(len(queries), -1))
+
+
+def test_punctuated_chunks_count_like_the_general_path(clf):
+    """Chunks on the quick path (plain ASCII words with commas, full stops, apostrophes) get the same
+    document counts as the general path: CAPS only, and links such as www.x.com still count as links."""
+    from auditor.classify.features import COUNTS, Featuriser
+
+    f = Featuriser(clf.featuriser.lex, clf.featuriser.vocab, clf.featuriser.bigram_keys)
+    for chunk in ("country,", "HELLO,", "ABCdef.", "you're", "2016", "www.example.com", "xhttpurl,", "#tag"):
+        t = f._new_type(chunk)
+        counts = f._type_arrays()["counts"][t, : len(COUNTS)]
+        assert list(counts) == [float(x) for x in f._chunk_counts(chunk)], chunk

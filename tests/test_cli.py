@@ -51,6 +51,7 @@ def test_demo_audit_writes_all_four_files(demo_report):
     html = (demo_report / "report.html").read_text()
     assert summary["person"] in html
     assert "<script" not in html.lower()
+    assert "demo-archive.zip" in html and str(Path(demo_source()).parent) not in html  # no local folders
     with (demo_report / "flagged.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert rows, "the demo has risky posts, so flagged.csv has rows"

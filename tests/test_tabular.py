@@ -99,6 +99,7 @@ def _bad(tmp_path: Path, name: str, content: str | bytes) -> Path:
     ("in.jsonl", '{"text": "ok"}\n["a", "list"]\n', "line 2: not a JSON object"),
     ("in.jsonl", '{"text": "ok"}\n\n{"body": "no text here"}\n', "line 3: no 'text' field"),
     ("in.jsonl", '{"text": 42}\n', "line 1: 'text' is not a string"),
+    ("in.jsonl", '{"text": null}\n{"text": ["a"]}\n', "line 2: 'text' is not a string"),
     ("in.csv", "id,body\n1,hello\n", "no 'text' column"),
     ("in.csv", 'text,id\n"unterminated,1\n', "line"),
     ("in.jsonl", b'{"text": "caf\xe9"}\n', "not UTF-8"),

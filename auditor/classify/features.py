@@ -16,7 +16,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,6 +30,7 @@ TOKEN_RE = re.compile(
 _ALLCAPS = re.compile(r"[A-Z]{3,}")
 _EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF]")
 _CHUNK = re.compile(r"\S+")
+_QUIET = re.compile(r"[A-Za-z0-9',.;:()&%+=\-]*")  # ASCII chunks that add no COUNTS except CAPS
 _TRIPLE = re.compile(r"([a-z])\1\1")
 _WORD_PUNCT = re.compile(r"(#?)([A-Za-z]+)[.,!?:;]*")
 _NO_COUNTS = (0,) * 9
@@ -62,6 +63,53 @@ def char_ngrams(token: str) -> list[str]:
     """Character 3- and 4-grams of a word with boundary marks (for words outside the vocabulary)."""
     padded = f"<{token}>"
     return [padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)]
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+class PairTable:
+    """Open-addressing hash table (linear probing) from word-pair keys to their positions in a sorted key
+    array; a vectorised replacement for np.searchsorted that touches one or two slots per query."""
+
+    def __init__(self, keys: np.ndarray) -> None:
+        self.bits = max(4, int(len(keys) * 4).bit_length())  # load factor at most 1/4
+        self.mask = (1 << self.bits) - 1
+        self.keys = np.full(1 << self.bits, -1, dtype=np.int64)
+        self.pos = np.zeros(1 << self.bits, dtype=np.int64)
+        home = self._slot(keys)
+        pending = np.arange(len(keys))
+        self.max_probe = 0
+        while len(pending):  # round p: every unplaced key tries slot home + p; ties go to the first key
+            slots = (home[pending] + self.max_probe) & self.mask
+            free = self.keys[slots] == -1
+            uniq, first = np.unique(slots[free], return_index=True)
+            winners = pending[free][first]
+            self.keys[uniq] = keys[winners]
+            self.pos[uniq] = winners
+            placed = np.zeros(len(keys), dtype=bool)
+            placed[winners] = True
+            pending = pending[~placed[pending]]
+            self.max_probe += 1
+
+    def _slot(self, keys: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return ((keys.astype(np.uint64) * _GOLDEN) >> np.uint64(64 - self.bits)).astype(np.int64)
+
+    def find(self, queries: np.ndarray) -> np.ndarray:
+        """Position of every query key in the key array, or -1 if absent."""
+        out = np.full(len(queries), -1, dtype=np.int64)
+        home = self._slot(queries)
+        todo = np.arange(len(queries))
+        for probe in range(self.max_probe):
+            slots = (home[todo] + probe) & self.mask
+            found = self.keys[slots]
+            hit = found == queries[todo]
+            out[todo[hit]] = self.pos[slots[hit]]
+            todo = todo[~hit & (found != -1)]
+            if not len(todo):
+                break
+        return out
 
 
 def hash_bucket(gram: str) -> int:
@@ -112,6 +160,8 @@ class Featuriser:
         if self.n_vocab:
             self._starts_pair[self.bigram_keys // self.n_vocab + 2] = True
             self._ends_pair[self.bigram_keys % self.n_vocab + 2] = True
+        self._pair_table = PairTable(self.bigram_keys)
+        self._gram_bucket: dict[str, int] = {}
         self._pair_classes = [(CLASSES.index(a), CLASSES.index(b)) for _, a, b in PAIRS]
         self.reset_cache()
 
@@ -206,12 +256,19 @@ class Featuriser:
         cols, vals = ([i], [1.0]) if i >= 0 else ([], [])
         if tok.isalpha() and (i < 0 or self.char_all):
             grams = char_ngrams(tok)
-            cols += [self.off_hash + hash_bucket(g) for g in grams]
+            known, off = self._gram_bucket, self.off_hash
+            cols += [off + (known[g] if g in known else self._bucket(g)) for g in grams]
             vals += [self.char_weight / math.sqrt(len(grams))] * len(grams)
         for c in self.lex.classes_of.get(tok, ()):
             cols.append(self.off_lex + c)
             vals.append(1.0)
         return cols, vals, i
+
+    def _bucket(self, gram: str) -> int:
+        b = self._gram_bucket.get(gram)
+        if b is None:
+            b = self._gram_bucket[gram] = hash_bucket(gram)
+        return b
 
     def bigram_col(self, a: int, b: int) -> int:
         if a < 0 or b < 0:
@@ -244,17 +301,12 @@ class Featuriser:
                 if col >= 0:
                     cols.append(col)
                     vals.append(1.0)
-            counts = [
-                "httpurl" in chunk or chunk.startswith(("http://", "https://", "www.")),
-                chunk.startswith("@") and len(chunk) > 1,
-                chunk.count("!"),
-                chunk.count("?"),
-                len(_ALLCAPS.findall(chunk)),
-                chunk.count('"') + chunk.count("\u201c") + chunk.count("\u201d"),
-                chunk.count("#"),
-                "..." in chunk or "\u2026" in chunk,
-                _EMOJI.search(chunk) is not None,
-            ]
+            quiet = _QUIET.fullmatch(chunk) and "..." not in chunk and "http" not in chunk
+            if quiet and not chunk.startswith("www."):
+                caps = len(_ALLCAPS.findall(chunk))  # no link, mention, !, ?, quote, #, ... or emoji
+                counts = (0, 0, 0, 0, caps, 0, 0, 0, 0) if caps else _NO_COUNTS
+            else:
+                counts = self._chunk_counts(chunk)
         self._types.append(chunk)
         self._rows.append((cols, vals))
         self._pending.append(
@@ -269,6 +321,21 @@ class Featuriser:
         )
         self._lookup[chunk] = t
         return t
+
+    @staticmethod
+    def _chunk_counts(chunk: str) -> list:
+        """The COUNTS of one chunk."""
+        return [
+            "httpurl" in chunk or chunk.startswith(("http://", "https://", "www.")),
+            chunk.startswith("@") and len(chunk) > 1,
+            chunk.count("!"),
+            chunk.count("?"),
+            len(_ALLCAPS.findall(chunk)),
+            chunk.count('"') + chunk.count("\u201c") + chunk.count("\u201d"),
+            chunk.count("#"),
+            "..." in chunk or "\u2026" in chunk,
+            _EMOJI.search(chunk) is not None,
+        ]
 
     def prewarm(self) -> None:
         """Cache the chunk types of plain vocabulary words (lower-case and Capitalised) in bulk; the result
@@ -350,8 +417,8 @@ class Featuriser:
         rows = self._rows[start:]
         indptr = np.zeros(len(rows) + 1, dtype=np.int64)
         indptr[1:] = np.cumsum([len(c) for c, _ in rows])
-        cols = np.fromiter((c for cs, _ in rows for c in cs), dtype=np.int64, count=int(indptr[-1]))
-        vals = np.fromiter((v for _, vs in rows for v in vs), dtype=np.float64, count=int(indptr[-1]))
+        cols = np.fromiter(chain.from_iterable(c for c, _ in rows), dtype=np.int64, count=int(indptr[-1]))
+        vals = np.fromiter(chain.from_iterable(v for _, v in rows), dtype=np.float64, count=int(indptr[-1]))
         return sp.csr_matrix((vals, cols, indptr), shape=(len(rows), self.n_features))
 
     # ----- a batch -----
@@ -389,9 +456,8 @@ class Featuriser:
         pair_cols = np.zeros(0, dtype=np.int64)
         if same.any() and n_pairs:
             keys = a[same] * self.n_vocab + b[same]
-            where = np.searchsorted(self.bigram_keys, keys)
-            where[where >= n_pairs] = 0
-            found = self.bigram_keys[where] == keys
+            where = self._pair_table.find(keys)
+            found = where >= 0
             pair_docs = doc[pos[:-1]][same][found]
             pair_cols = where[found]
         # CSR without sorting: per text, its chunk types first, then its word pairs (both already in order)

@@ -102,9 +102,9 @@ def _numbered_rows(source: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             is_jsonl = _is_json_line(_first_line(Path(source)))
         rows = _jsonl(lines, where) if is_jsonl else _csv(lines, where)
         for count, (number, row) in enumerate(rows, start=1):
-            text = row.get("text")
-            if text is None:
+            if "text" not in row:
                 raise AuditorError(where, f"line {number}: no 'text' field")
+            text = row["text"] = "" if row["text"] is None else row["text"]  # JSON null: a post with no text
             if not isinstance(text, str):
                 raise AuditorError(where, f"line {number}: 'text' is not a string")
             ident = row.get("id")
