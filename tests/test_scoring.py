@@ -236,7 +236,7 @@ def test_with_the_real_classifier_if_shipped(monkeypatch):
 def test_a_cap_limits_what_a_category_can_do_to_the_overall_tier():
     political = [post("p1", "The senator should resign", 5), post("p2", "Senator, resign now", 9)]
     _, summary, _ = run(political)  # default: politics capped at medium
-    assert summary["flagged"][0]["severity"] == "medium"  # shown at its cap too, so the badge matches the tier
+    assert summary["flagged"][0]["severity"] == "medium"  # shown at its cap, so the badge matches
     assert summary["overall"]["tier"] == "medium"
     _, strict, _ = run(political, "family")  # family: no cap on politics
     assert strict["overall"]["tier"] == "high"

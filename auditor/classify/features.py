@@ -553,8 +553,7 @@ class Featuriser:
         )
         m = sp.vstack([pairs, self.type_matrix(0)]).tocsr()
         x = sp.diags(scale) @ (z @ m)
-        counts_m = np.vstack([np.zeros((n_pairs, self._counts.shape[1])), self._type_arrays()["counts"]])
-        dense = self.doc_features(z @ counts_m, ntok)
+        dense = self.doc_features(self._doc_counts(z), ntok)
         doc = sp.csr_matrix(dense)
         doc_part = sp.csr_matrix((doc.data, doc.indices + self.off_doc, doc.indptr), shape=x.shape)
         return (x + doc_part).tocsr()
@@ -599,8 +598,14 @@ class Featuriser:
                         units.append(Unit([col], [1.0], prev[1], e))
                 prev = (i_tok, s)
         z, scale, ntok = self.encode([text])
-        counts_m = np.vstack(
-            [np.zeros((len(self.bigram_keys), self._counts.shape[1])), self._type_arrays()["counts"]]
-        )
-        dense = self.doc_features(z @ counts_m, ntok)
+        dense = self.doc_features(self._doc_counts(z), ntok)
         return units, dense[0], float(scale[0])
+
+    def _doc_counts(self, z: sp.csr_matrix) -> np.ndarray:
+        """Per-text lexicon/style counts: z's chunk-type columns (after the word pairs) times the type counts.
+
+        Slicing z instead of stacking a dense zero block for the pairs keeps this cheap per text (evidence).
+        """
+        counts = self._type_arrays()["counts"]
+        n_pairs = len(self.bigram_keys)
+        return np.asarray(z[:, n_pairs : n_pairs + len(counts)] @ counts)
