@@ -16,6 +16,7 @@ from auditor.classify.evidence import top_phrases
 from auditor.classify.features import Featuriser
 from auditor.classify.lexicon import Lexicons
 from auditor.classify.store import read_state
+from auditor.classify.windows import scoring_windows
 from auditor.errors import AuditorError
 
 MODEL_FILE = "classifier.skops"
@@ -100,7 +101,15 @@ class Classifier:
         """Raw linear scores (n, 5): one shared vectorisation, one sparse product for all categories."""
         if len(texts) == 0:
             return np.zeros((0, len(CATEGORIES)))
-        return self.featuriser.scores([t or "" for t in texts], self.coef) + self.intercept
+        pieces = [scoring_windows(t) for t in texts]
+        if all(len(p) == 1 for p in pieces):  # the usual case: every post fits one window
+            return self._raw([p[0] for p in pieces])
+        # A long post scores as its worst window, so length itself adds nothing.
+        starts = np.cumsum([0] + [len(p) for p in pieces[:-1]])
+        return np.maximum.reduceat(self._raw([w for p in pieces for w in p]), starts, axis=0)
+
+    def _raw(self, texts: list[str]) -> np.ndarray:
+        return self.featuriser.scores(texts, self.coef) + self.intercept
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         """Map raw scores to calibrated probabilities with each category's isotonic curve."""
@@ -130,4 +139,7 @@ class Classifier:
         """Phrases of `text` behind the category's score: present features with the largest contributions."""
         if category not in CATEGORIES:
             raise ValueError(f"unknown category {category!r}")
-        return top_phrases(self.featuriser, self.coef[:, CATEGORIES.index(category)], text or "", k)
+        j = CATEGORIES.index(category)
+        windows = scoring_windows(text)
+        best = int(np.argmax(self._raw(windows)[:, j])) if len(windows) > 1 else 0
+        return top_phrases(self.featuriser, self.coef[:, j], windows[best], k)  # the window behind the score
