@@ -80,7 +80,7 @@ def test_a_custom_policy_round_trips(tmp_path):
     p = load_policy(_write(tmp_path, data))
     assert (p.name, p.reposts, p.half_life_days) == ("acme", "count", None)
     assert p.to_dict()["overall"]["rules"]["high"]["high"] == 0.5
-    assert p.overall.caps == {"politics": "medium"}
+    assert p.overall.caps == {"politics": "medium", "snark": "medium"}
 
 
 def _broken(mutate):
