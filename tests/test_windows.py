@@ -63,3 +63,10 @@ def test_a_risky_sentence_inside_a_long_post_is_still_found(clf):
 def test_repeated_swearing_is_still_profanity(clf):
     scores = dict(zip(CATEGORIES, clf.predict_proba(["damn " * 500])[0], strict=True))
     assert scores["profanity"] >= 0.5 and scores["insult"] < 0.5
+
+
+def test_evidence_never_shows_function_words_alone(clf):
+    for text in ("Huge crowd at the climate march downtown today.", "Oh sure, that will fix everything."):
+        for cat in CATEGORIES:
+            for phrase in clf.evidence(text, cat):
+                assert phrase.lower() not in {"today", "that", "the", "oh", "about the", "you"}, (cat, phrase)

@@ -8,6 +8,18 @@ from auditor.classify.features import Featuriser
 
 # A unit must add at least this share of the strongest unit's contribution to be shown.
 _MIN_SHARE = 0.15
+# Function words carry weight in a linear model but explain nothing to a reader: never shown alone.
+_FUNCTION_WORD_LIST = (
+    "a an the and or but if so to of in on at by for from with about as is are was were be been am do does "
+    "did i me my we our you your he she it its they them their this that these those there here what which "
+    "who not no yes oh just very really too also then than now today up out all any some more most"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
+
+
+def _only_function_words(phrase: str) -> bool:
+    words = [w.strip(".,!?;:'\"()").lower() for w in phrase.split()]
+    return all(w in _FUNCTION_WORDS or not w for w in words)
 
 
 def unit_contributions(feat: Featuriser, weights: np.ndarray, text: str) -> list[tuple[float, int, int]]:
@@ -33,7 +45,7 @@ def top_phrases(feat: Featuriser, weights: np.ndarray, text: str, k: int = 3) ->
         if any(start < e and s < end for s, e in chosen):
             continue
         phrase = text[start:end].strip()
-        if phrase and phrase not in phrases:
+        if phrase and phrase not in phrases and not _only_function_words(phrase):
             chosen.append((start, end))
             phrases.append(phrase)
     return phrases
