@@ -294,3 +294,52 @@ def test_punctuated_chunks_count_like_the_general_path(clf):
         t = f._new_type(chunk)
         counts = f._type_arrays()["counts"][t, : len(COUNTS)]
         assert list(counts) == [float(x) for x in f._chunk_counts(chunk)], chunk
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        "https://example.com/a?b=1",
+        "HTTP://Example.com",
+        "www.example.org/x",
+        "http://",
+        "xhttp://a.b",
+        "10",
+        "2,500",
+        "...",
+        "!!",
+        "(?)",
+        "@",
+        "@42",
+        "it's",
+        "Don't",
+        "(hello)",
+        "what's;",
+        "Sooo'",
+        "ok:",
+        "a/b",
+        "x=y",
+        "sh1t",
+        "f*ck",
+        "a$$",
+        "b!tch",
+        "s-h-i-t",
+        "@someone:",
+        "1st",
+        "won't!!",
+    ],
+)
+def test_chunk_quick_paths_equal_the_normaliser(clf, chunk):
+    """Chunks the featuriser tokenises without the normaliser give exactly the normaliser's tokens."""
+    from auditor.classify.features import TOKEN_RE
+
+    f = clf.featuriser
+    assert f.chunk_tokens(chunk) == TOKEN_RE.findall(f.normaliser.normalise(chunk))
+
+
+def test_obfuscation_cache_gives_the_same_words(clf):
+    """Decoding a leetspeak word a second time (from the cache) gives the first result."""
+    norm = clf.featuriser.normaliser
+    first = [norm.normalise(w) for w in ("sh1t", "@user", "a$$hole", "f**k", "1st")]
+    assert [norm.normalise(w) for w in ("sh1t", "@user", "a$$hole", "f**k", "1st")] == first
+    assert first[0] == "shit"

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from auditor.classify.lexicon import CLASSES, Lexicons
-from auditor.classify.normalise import Normaliser, Span, fold
+from auditor.classify.normalise import _URL, Normaliser, Span, fold
 
 TOKEN_RE = re.compile(
     r"@user|[a-z0-9](?:[a-z0-9_']*[a-z0-9])?|[!?]|\.\.\.|\"|[\U0001F000-\U0001FAFF\u2600-\u27BF]"
@@ -33,6 +33,10 @@ _CHUNK = re.compile(r"\S+")
 _QUIET = re.compile(r"[A-Za-z0-9',.;:()&%+=\-]*")  # ASCII chunks that add no COUNTS except CAPS
 _TRIPLE = re.compile(r"([a-z])\1\1")
 _WORD_PUNCT = re.compile(r"(#?)([A-Za-z]+)[.,!?:;]*")
+# ASCII chunks the normaliser leaves as they are (besides lower-casing): no letters and no "@" (no step
+# applies), or none of the characters a link, mention, spaced, obfuscated or masked word needs.
+_NO_LETTERS = re.compile(r"[^A-Za-z@]*")
+_NO_MARKS = re.compile(r"[^@.\-_*$#!|+0-9]*")
 _NO_COUNTS = (0,) * 9
 _CAPS_ONLY = (0, 0, 0, 0, 1, 0, 0, 0, 0)
 N_HASH = 1 << 16
@@ -62,7 +66,20 @@ _SEP = "\x01"
 def char_ngrams(token: str) -> list[str]:
     """Character 3- and 4-grams of a word with boundary marks (for words outside the vocabulary)."""
     padded = f"<{token}>"
-    return [padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)]
+    n3 = len(padded) - 2
+    return [padded[i : i + 3] for i in range(n3)] + [padded[i : i + 4] for i in range(n3 - 1)]
+
+
+class _GramColumns(dict):
+    """Character n-gram -> its hashed feature column (offset + bucket), computed on first use."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__()
+        self.offset = offset
+
+    def __missing__(self, gram: str) -> int:
+        col = self[gram] = self.offset + hash_bucket(gram)
+        return col
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -161,7 +178,7 @@ class Featuriser:
             self._starts_pair[self.bigram_keys // self.n_vocab + 2] = True
             self._ends_pair[self.bigram_keys % self.n_vocab + 2] = True
         self._pair_table = PairTable(self.bigram_keys)
-        self._gram_bucket: dict[str, int] = {}
+        self._gram_col = _GramColumns(self.off_hash)
         self._pair_classes = [(CLASSES.index(a), CLASSES.index(b)) for _, a, b in PAIRS]
         self.reset_cache()
 
@@ -207,6 +224,14 @@ class Featuriser:
             and (m.group(1) or "!" not in chunk or self.lex.canonical(m.group(2).lower()) is None)
         ):
             return TOKEN_RE.findall(low)  # "word," "#tag!": the normaliser would leave it as it is
+        elif chunk.isascii():
+            low = chunk.lower()
+            if (m := _URL.match(low)) and m.end() == len(low):
+                return ["httpurl"]  # a whole-chunk link: what the normaliser turns it into
+            if _NO_LETTERS.fullmatch(chunk) or (
+                _NO_MARKS.fullmatch(chunk) and "://" not in chunk and not _TRIPLE.search(low)
+            ):
+                return TOKEN_RE.findall(low)  # "10", ",", "it's": no normaliser step applies
         return TOKEN_RE.findall(self.normaliser.normalise(chunk))
 
     def tokens(self, text: str) -> list[str]:
@@ -256,19 +281,12 @@ class Featuriser:
         cols, vals = ([i], [1.0]) if i >= 0 else ([], [])
         if tok.isalpha() and (i < 0 or self.char_all):
             grams = char_ngrams(tok)
-            known, off = self._gram_bucket, self.off_hash
-            cols += [off + (known[g] if g in known else self._bucket(g)) for g in grams]
+            cols += map(self._gram_col.__getitem__, grams)
             vals += [self.char_weight / math.sqrt(len(grams))] * len(grams)
         for c in self.lex.classes_of.get(tok, ()):
             cols.append(self.off_lex + c)
             vals.append(1.0)
         return cols, vals, i
-
-    def _bucket(self, gram: str) -> int:
-        b = self._gram_bucket.get(gram)
-        if b is None:
-            b = self._gram_bucket[gram] = hash_bucket(gram)
-        return b
 
     def bigram_col(self, a: int, b: int) -> int:
         if a < 0 or b < 0:
@@ -288,19 +306,26 @@ class Featuriser:
                 lexmask[c] += 1
             counts = _NO_COUNTS if not chunk.isupper() or len(chunk) < 3 else _CAPS_ONLY
         else:
-            cols, vals, ids = [], [], []
-            for tok in self.chunk_tokens(chunk):
-                c, v, i = self.token_features(tok)
-                cols += c
-                vals += v
-                ids.append(i)
-                for cls_idx in classes_of.get(tok, ()):
+            toks = self.chunk_tokens(chunk)
+            if len(toks) == 1:  # one token: its cached row as it is, no pairs
+                cols, vals, i = self.token_features(toks[0])
+                ids = [i]
+                for cls_idx in classes_of.get(toks[0], ()):
                     lexmask[cls_idx] += 1
-            for a, b in zip(ids, ids[1:], strict=False):
-                col = self.bigram_col(a, b)
-                if col >= 0:
-                    cols.append(col)
-                    vals.append(1.0)
+            else:
+                cols, vals, ids = [], [], []
+                for tok in toks:
+                    c, v, i = self.token_features(tok)
+                    cols += c
+                    vals += v
+                    ids.append(i)
+                    for cls_idx in classes_of.get(tok, ()):
+                        lexmask[cls_idx] += 1
+                for a, b in zip(ids, ids[1:], strict=False):
+                    col = self.bigram_col(a, b)
+                    if col >= 0:
+                        cols.append(col)
+                        vals.append(1.0)
             quiet = _QUIET.fullmatch(chunk) and "..." not in chunk and "http" not in chunk
             if quiet and not chunk.startswith("www."):
                 caps = len(_ALLCAPS.findall(chunk))  # no link, mention, !, ?, quote, #, ... or emoji

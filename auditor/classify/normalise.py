@@ -138,9 +138,16 @@ def _steps(lex: Lexicons) -> list[tuple[re.Pattern[str], Callable[[re.Match[str]
         hit = lex.canonical(joined)
         return hit if hit else m.group()
 
+    decoded: dict[str, str] = {}  # "@user" (every mention) and other repeats decoded once
+
     def obfuscated(m: re.Match[str]) -> str:
-        hit = _decode_obfuscated(m.group(), lex)
-        return hit if hit else m.group()
+        word = m.group()
+        out = decoded.get(word)
+        if out is None:
+            out = _decode_obfuscated(word, lex) or word
+            if len(decoded) < 200_000:
+                decoded[word] = out
+        return out
 
     def stretched(m: re.Match[str]) -> str:
         word = m.group()
