@@ -5,12 +5,15 @@ All texts here were written for these tests. The tests use the models shipped in
 """
 
 import json
+import random
+import re
 import shutil
 
 import numpy as np
 import pytest
 
 from auditor.classify import CATEGORIES, Classification, Classifier
+from auditor.classify.normalise import Normaliser
 from auditor.errors import AuditorError
 from auditor.resources import models_dir
 
@@ -284,57 +287,112 @@ def test_pair_table_matches_sorted_search():
     assert np.array_equal(PairTable(keys[:0]).find(queries), np.full(len(queries), -1))
 
 
-def test_punctuated_chunks_count_like_the_general_path(clf):
-    """Chunks on the quick path (plain ASCII words with commas, full stops, apostrophes) get the same
-    document counts as the general path: CAPS only, and links such as www.x.com still count as links."""
+def _reference_counts(chunk: str) -> list[float]:
+    """COUNTS of one chunk, written out plainly (the featuriser computes them for many chunks with numpy)."""
+    return [
+        float(bool(re.search(r"(?:https?://|www\.)\S+", chunk.lower()))),
+        float(chunk.startswith("@") and len(chunk) > 1),
+        chunk.count("!"),
+        chunk.count("?"),
+        len(re.findall(r"[A-Z]{3,}", chunk)),
+        chunk.count('"') + chunk.count("\u201c") + chunk.count("\u201d"),
+        chunk.count("#"),
+        float("..." in chunk or "\u2026" in chunk),
+        float(bool(re.search(r"[\U0001F000-\U0001FAFF\u2600-\u27BF]", chunk))),
+    ]
+
+
+CHUNKS = [
+    *("country,", "HELLO,", "ABCdef.", "you're", "2016", "www.example.com", "xhttpurl,", "#tag", "@"),
+    "@bob:",
+    *("https://example.com/a?b=1", "HTTP://Example.com", "xhttp://a.b", "...", "\u2026", "!!", "(?)"),
+    *("\u201cquote\u201d", "WOW!!!", "NO...WAY", "ABCDEFxyzGHI", "\U0001f600", "\u2764", "sh1t", "f*ck"),
+    "a$$",
+    *("b!tch", "s-h-i-t", "fuuuck!", "\u0455\u04bb\u0456t", "\U0001d5f3\U0001d602\U0001d5f0\U0001d5f8"),
+    *("fu\u200bck", "1st", "won't!!", "it's"),
+]
+
+
+def test_style_counts_match_a_plain_reference(clf):
+    """The vectorised per-chunk counts (links, @, !, ?, CAPS runs, quotes, #, ..., emoji) equal a plain
+    per-chunk computation."""
     from auditor.classify.features import COUNTS, Featuriser
 
-    f = Featuriser(clf.featuriser.lex, clf.featuriser.vocab, clf.featuriser.bigram_keys)
-    for chunk in ("country,", "HELLO,", "ABCdef.", "you're", "2016", "www.example.com", "xhttpurl,", "#tag"):
-        t = f._new_type(chunk)
-        counts = f._type_arrays()["counts"][t, : len(COUNTS)]
-        assert list(counts) == [float(x) for x in f._chunk_counts(chunk)], chunk
+    f = Featuriser(clf.featuriser.lex, [], np.zeros(0, dtype=np.int64))
+    f._add_types(CHUNKS)
+    counts = f._type_arrays()["counts"][:, : len(COUNTS)]
+    for chunk in CHUNKS:
+        assert list(counts[f._lookup[chunk]]) == _reference_counts(chunk), chunk
 
 
-@pytest.mark.parametrize(
-    "chunk",
-    [
-        "https://example.com/a?b=1",
-        "HTTP://Example.com",
-        "www.example.org/x",
-        "http://",
-        "xhttp://a.b",
-        "10",
-        "2,500",
-        "...",
-        "!!",
-        "(?)",
-        "@",
-        "@42",
-        "it's",
-        "Don't",
-        "(hello)",
-        "what's;",
-        "Sooo'",
-        "ok:",
-        "a/b",
-        "x=y",
-        "sh1t",
-        "f*ck",
-        "a$$",
-        "b!tch",
-        "s-h-i-t",
-        "@someone:",
-        "1st",
-        "won't!!",
-    ],
-)
-def test_chunk_quick_paths_equal_the_normaliser(clf, chunk):
-    """Chunks the featuriser tokenises without the normaliser give exactly the normaliser's tokens."""
-    from auditor.classify.features import TOKEN_RE
+def test_character_ngrams_are_hashed_stably():
+    """Each word gets its boundary-marked 3- and 4-grams; equal grams share a bucket in any word."""
+    from auditor.classify.chunkstats import N_HASH, gram_buckets
 
-    f = clf.featuriser
-    assert f.chunk_tokens(chunk) == TOKEN_RE.findall(f.normaliser.normalise(chunk))
+    owner, buckets, per_word = gram_buckets(["abc", "abd", "x"])
+    assert list(per_word) == [5, 5, 1]  # "<abc>": <ab abc bc> + <abc abc>; "<x>": one 3-gram
+    assert list(np.bincount(owner)) == [5, 5, 1]
+    assert buckets[owner == 0][0] == buckets[owner == 1][0]  # "<ab" in both words
+    assert ((buckets >= 0) & (buckets < N_HASH)).all()
+    assert np.array_equal(buckets, gram_buckets(["abc", "abd", "x"])[1])
+    assert [len(a) for a in gram_buckets([])] == [0, 0, 0]
+
+
+def _hostile_chunks(n: int, seed: int, words: list[str]) -> list[str]:
+    """Random chunks built to trip the normaliser: lexicon words with leetspeak, masks and punctuation,
+    random runs of letters, digits and symbols, look-alike and invisible characters, links and mentions."""
+    rng = random.Random(seed)
+    alphabet = "abcdefghijklmnopqrstuvwxyz" * 3 + "0123456789@$*#!|+._-:/'\"?,()"
+    alphabet += "\u0455\u04bb\u0456\u0410\u03b1\u200b\u00e9"  # look-alikes, zero-width space, accent
+    out = []
+    for _ in range(n):
+        if rng.random() < 0.4:
+            marks = "013457@$*#!|+._-"
+            w = "".join(c if rng.random() > 0.3 else rng.choice(marks) for c in rng.choice(words))
+            w = rng.choice(["", "", "!", "#", "*", "@", "(", '"']) + w + rng.choice(["", "!", "!!", ".", "*"])
+        else:
+            w = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        w = w.upper() if rng.random() < 0.1 else w
+        out.append(rng.choice(["", "", "", "http://", "www.", "@"]) + w)
+    return list(dict.fromkeys(out))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_batch_normalising_equals_one_chunk_at_a_time(clf, seed):
+    """normalise_many only runs the steps on chunks they could change; the result must equal normalising
+    every chunk on its own (leetspeak, masks, links, mentions, spaced and stretched letters, look-alikes)."""
+    lex = clf.featuriser.lex
+    chunks = CHUNKS + _hostile_chunks(20_000, seed, sorted(lex.classes_of))
+    one_by_one = [Normaliser(lex).normalise(c) for c in chunks]
+    assert Normaliser(lex).normalise_many(chunks).split("\n") == one_by_one
+
+
+def test_windows_and_repeats_score_like_their_text_pieces(clf):
+    """A long post scores as the worst of its windows, and repeats are read once, exactly as
+    scoring_windows() cuts the text (the pieces evidence is taken from)."""
+    from auditor.classify.windows import scoring_windows
+
+    rng = random.Random(3)
+    words = ["the", "team", "lunch", "was", "great", "no", "damn", "senator", "vote", "idiot", "f u c k"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 180))) for _ in range(60)]
+    texts += ["no no no way", "so so so so good", "a b c d e " * 30, "hello " * 120 + "you idiot", ""]
+    batch = clf.decision_function(texts)
+    for text, row in zip(texts, batch, strict=True):
+        pieces = scoring_windows(text)
+        one_by_one = np.max([clf.decision_function([p])[0] for p in pieces], axis=0)
+        assert np.allclose(row, one_by_one), text
+
+
+def test_collapse_mask_equals_collapse_repeats():
+    """Reading runs of 3+ equal chunks once on chunk ids gives the text collapse_repeats() gives."""
+    from auditor.classify.windows import collapse_mask, collapse_repeats
+
+    rng = random.Random(4)
+    for _ in range(300):
+        chunks = [rng.choice("ab") for _ in range(rng.randint(0, 12))]
+        ids = np.array([ord(c) for c in chunks], dtype=np.int64)
+        kept = [c for c, k in zip(chunks, collapse_mask(ids), strict=True) if k]
+        assert kept == collapse_repeats(" ".join(chunks)).split(), chunks
 
 
 def test_obfuscation_cache_gives_the_same_words(clf):

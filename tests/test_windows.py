@@ -3,7 +3,7 @@
 import pytest
 
 from auditor.classify import CATEGORIES, Classifier
-from auditor.classify.windows import WINDOW_CHARS, collapse_repeats, scoring_windows, window_spans
+from auditor.classify.windows import WINDOW_CHARS, collapse_repeats, scoring_windows
 
 FAREWELL = (
     "Thrilled to share that after five wonderful years I am starting a new chapter. "
@@ -14,6 +14,16 @@ FAREWELL = (
     "If you are in the area, come say hi at the open day. Onwards and upwards!"
 )
 LUNCH = "We had a lovely team lunch today and talked about the new garden project. " * 40
+OFFSITE = (
+    "Back from our team offsite in the mountains and my heart is full. We started each morning with a slow walk "
+    "by the lake, then spent the days sketching ideas for next year on big sheets of paper. Priya ran a brilliant "
+    "workshop on customer interviews, and Tom taught half of us how to make proper sourdough in the lodge "
+    "kitchen. The evenings were board games, terrible karaoke and far too many marshmallows by the fire. I came "
+    "home with a notebook full of plans, a slightly sunburnt nose and a real sense of how lucky I am to work with "
+    "these people. Huge thanks to Mei for organising everything down to the last packed lunch, and to the lodge "
+    "staff who looked after us so well. If your team has never done an offsite like this, I cannot recommend it "
+    "enough. Now back to the inbox, coffee in hand, ready for a busy quarter."
+)
 
 
 @pytest.fixture(scope="module")
@@ -21,21 +31,16 @@ def clf():
     return Classifier.load()
 
 
-def test_windows_are_sentences_within_the_limit():
-    spans = window_spans(FAREWELL)
-    assert len(spans) > 1
-    for a, b in spans:
-        assert b - a <= WINDOW_CHARS
-    covered = "".join(FAREWELL[a:b] for a, b in spans)
-    assert covered.split() == FAREWELL.split()  # nothing lost, nothing repeated
-    assert window_spans("short post") == [(0, 10)]
-
-
-def test_a_sentence_longer_than_a_window_is_cut_at_spaces():
-    text = " ".join(["word"] * 200)
-    spans = window_spans(text)
-    assert all(b - a <= WINDOW_CHARS for a, b in spans)
-    assert "".join(text[a:b] for a, b in spans).split() == text.split()
+def test_windows_are_runs_of_whole_chunks_of_about_equal_length():
+    text = FAREWELL * 2
+    pieces = scoring_windows(text)
+    n = -(-len(" ".join(text.split())) // WINDOW_CHARS)
+    assert len(pieces) == n > 1
+    assert all(len(p) <= WINDOW_CHARS + 20 for p in pieces)  # a window ends after its last whole chunk
+    assert " ".join(pieces).split() == text.split()  # nothing lost, nothing repeated
+    assert all(p in text for p in pieces)  # slices of the post: evidence is quoted from them
+    assert scoring_windows("short post") == ["short post"]
+    assert scoring_windows("x" * 1000) == ["x" * 1000]  # one chunk cannot be cut
 
 
 def test_collapse_repeats_keeps_words_and_pairs_of_the_original():
@@ -45,7 +50,7 @@ def test_collapse_repeats_keeps_words_and_pairs_of_the_original():
     assert scoring_windows("") == [""]
 
 
-@pytest.mark.parametrize("text", ["hello " * 50, "hello " * 1000, LUNCH, FAREWELL])
+@pytest.mark.parametrize("text", ["hello " * 50, "hello " * 1000, OFFSITE, OFFSITE * 3, FAREWELL])
 def test_length_and_repetition_do_not_flag_friendly_text(clf, text):
     scores = clf.predict_proba([text])[0]
     assert max(scores[CATEGORIES.index(c)] for c in ("politics", "hate", "insult")) < 0.5

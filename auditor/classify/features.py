@@ -4,6 +4,8 @@ A text is split on whitespace into chunks ("Fuck!!", "sh1t", "@bob", "https://â€
 normalised and turned into features once and cached as a *chunk type*; a batch is then one `str.split`, one
 dictionary lookup per chunk and one sparse product ZÂ·M, where Z counts chunk types and cross-chunk word pairs
 per text and M stacks, per type and pair, its features (training) or its five category scores (scoring).
+Chunks never seen before are featurised together, a whole batch at a time: they are joined into one string,
+normalised by the same regular expressions, tokenised by one findall and turned into rows with numpy.
 
 Feature row of a text: [unigrams | word pairs | lexicon classes | hashed character 3-4-grams of words outside
 the vocabulary | document features]. Word features are counts divided by sqrt(number of tokens).
@@ -11,47 +13,25 @@ the vocabulary | document features]. Word features are counts divided by sqrt(nu
 
 from __future__ import annotations
 
-import math
 import re
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import repeat
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
+from auditor.classify.chunkstats import COUNTS, N_HASH, gram_buckets, style_counts
 from auditor.classify.lexicon import CLASSES, Lexicons
-from auditor.classify.normalise import _URL, Normaliser, Span, fold
+from auditor.classify.normalise import Normaliser, Span, fold
+from auditor.classify.windows import collapse_mask, window_rows
 
 TOKEN_RE = re.compile(
     r"@user|[a-z0-9](?:[a-z0-9_']*[a-z0-9])?|[!?]|\.\.\.|\"|[\U0001F000-\U0001FAFF\u2600-\u27BF]"
 )
-_ALLCAPS = re.compile(r"[A-Z]{3,}")
-_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF]")
+_TOKEN_OR_NEWLINE = re.compile(f"\n|{TOKEN_RE.pattern}")  # newlines separate the chunks of a batch
 _CHUNK = re.compile(r"\S+")
-_QUIET = re.compile(r"[A-Za-z0-9',.;:()&%+=\-]*")  # ASCII chunks that add no COUNTS except CAPS
-_TRIPLE = re.compile(r"([a-z])\1\1")
-_WORD_PUNCT = re.compile(r"(#?)([A-Za-z]+)[.,!?:;]*")
-# ASCII chunks the normaliser leaves as they are (besides lower-casing): no letters and no "@" (no step
-# applies), or none of the characters a link, mention, spaced, obfuscated or masked word needs.
-_NO_LETTERS = re.compile(r"[^A-Za-z@]*")
-_NO_MARKS = re.compile(r"[^@.\-_*$#!|+0-9]*")
-_NO_COUNTS = (0,) * 9
-_CAPS_ONLY = (0, 0, 0, 0, 1, 0, 0, 0, 0)
-N_HASH = 1 << 16
-# Counted per chunk, summed per text, capped: (name, cap)
-COUNTS = (
-    ("url", 1),
-    ("mention", 1),
-    ("exclaim", 3),
-    ("question", 3),
-    ("allcaps", 3),
-    ("quote", 1),
-    ("hashtag", 3),
-    ("ellipsis", 1),
-    ("emoji", 1),
-)
 # Both lexicon classes present in the text: (name, class a, class b)
 PAIRS = (
     ("you_insult", "second_person", "insult_words"),
@@ -61,27 +41,7 @@ PAIRS = (
 )
 DOC_FEATURES = ("log_tokens", *(c for c, _ in COUNTS), *(p for p, _, _ in PAIRS))
 _SEP = "\x01"
-
-
-def char_ngrams(token: str) -> list[str]:
-    """Character 3- and 4-grams of a word with boundary marks (for words outside the vocabulary)."""
-    padded = f"<{token}>"
-    n3 = len(padded) - 2
-    return [padded[i : i + 3] for i in range(n3)] + [padded[i : i + 4] for i in range(n3 - 1)]
-
-
-class _GramColumns(dict):
-    """Character n-gram -> its hashed feature column (offset + bucket), computed on first use."""
-
-    def __init__(self, offset: int) -> None:
-        super().__init__()
-        self.offset = offset
-
-    def __missing__(self, gram: str) -> int:
-        col = self[gram] = self.offset + hash_bucket(gram)
-        return col
-
-
+_MAX_TYPES = 400_000  # the chunk-type cache starts afresh beyond this many types
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -129,11 +89,6 @@ class PairTable:
         return out
 
 
-def hash_bucket(gram: str) -> int:
-    """Stable bucket for a character n-gram (crc32 does not change between runs, unlike hash())."""
-    return zlib.crc32(gram.encode("utf-8")) & (N_HASH - 1)
-
-
 @dataclass
 class Unit:
     """A word or word pair of one text: its feature columns/values (unscaled) and its span in the original."""
@@ -142,6 +97,16 @@ class Unit:
     vals: list[float]
     start: int
     end: int
+
+
+class Encoded(NamedTuple):
+    """A batch as chunk-type and word-pair counts per row (z), with per-row scale and tokens; a row is a text
+    or, when long posts are windowed, one window of a text."""
+
+    z: sp.csr_matrix
+    scale: np.ndarray
+    ntok: np.ndarray
+    offsets: np.ndarray  # first row of every text, then the number of rows
 
 
 class Featuriser:
@@ -154,10 +119,12 @@ class Featuriser:
         bigram_keys: np.ndarray,
         char_all: bool = False,
         char_weight: float = 1.0,
+        binary: bool = False,
     ) -> None:
         self.lex = lex
         self.char_all = char_all  # character n-grams for every word, not only those outside the vocabulary
         self.char_weight = char_weight
+        self.binary = binary  # a chunk type or word pair counts once per row, however often it occurs
         self.normaliser = Normaliser(lex)
         self.vocab = list(vocab)
         self.index = {w: i for i, w in enumerate(self.vocab)}
@@ -168,9 +135,6 @@ class Featuriser:
         self.off_hash = self.off_lex + len(CLASSES)
         self.off_doc = self.off_hash + N_HASH
         self.n_features = self.off_doc + len(DOC_FEATURES)
-        self._bigram_col = dict(
-            zip(self.bigram_keys.tolist(), range(self.off_bigram, self.off_lex), strict=True)
-        )
         # may word id i (shifted by 2 so -2/-1 map to False) start / end a known word pair?
         self._starts_pair = np.zeros(self.n_vocab + 2, dtype=bool)
         self._ends_pair = np.zeros(self.n_vocab + 2, dtype=bool)
@@ -178,7 +142,6 @@ class Featuriser:
             self._starts_pair[self.bigram_keys // self.n_vocab + 2] = True
             self._ends_pair[self.bigram_keys % self.n_vocab + 2] = True
         self._pair_table = PairTable(self.bigram_keys)
-        self._gram_col = _GramColumns(self.off_hash)
         self._pair_classes = [(CLASSES.index(a), CLASSES.index(b)) for _, a, b in PAIRS]
         self.reset_cache()
 
@@ -196,7 +159,7 @@ class Featuriser:
     ) -> Featuriser:
         """Vocabulary of words and word pairs seen in at least min_df training texts."""
         probe = cls(lex, [], np.zeros(0, dtype=np.int64))
-        docs = [probe.tokens(t) for t in texts]
+        docs = probe.tokens_of_texts(texts)
         df: dict[str, int] = {}
         for toks in docs:
             for t in set(toks):
@@ -212,31 +175,22 @@ class Featuriser:
         keys = sorted((k for k, c in bdf.items() if c >= min_df_bigram), key=lambda k: (-bdf[k], k))
         return cls(lex, words, np.array(sorted(keys[:max_bigrams]), dtype=np.int64), **options)
 
-    # ----- one chunk -----
+    # ----- tokens -----
     def chunk_tokens(self, chunk: str) -> list[str]:
-        if chunk.isascii() and chunk.isalpha():  # plain word: only stretched letters need the normaliser
-            low = chunk.lower()
-            if not _TRIPLE.search(low):
-                return [low]
-        elif (
-            (m := _WORD_PUNCT.fullmatch(chunk))
-            and not _TRIPLE.search(low := chunk.lower())
-            and (m.group(1) or "!" not in chunk or self.lex.canonical(m.group(2).lower()) is None)
-        ):
-            return TOKEN_RE.findall(low)  # "word," "#tag!": the normaliser would leave it as it is
-        elif chunk.isascii():
-            low = chunk.lower()
-            if (m := _URL.match(low)) and m.end() == len(low):
-                return ["httpurl"]  # a whole-chunk link: what the normaliser turns it into
-            if _NO_LETTERS.fullmatch(chunk) or (
-                _NO_MARKS.fullmatch(chunk) and "://" not in chunk and not _TRIPLE.search(low)
-            ):
-                return TOKEN_RE.findall(low)  # "10", ",", "it's": no normaliser step applies
+        """Normalised tokens of one whitespace-free chunk."""
         return TOKEN_RE.findall(self.normaliser.normalise(chunk))
 
     def tokens(self, text: str) -> list[str]:
         """Normalised tokens of a text, exactly as the featuriser sees them."""
-        return [t for c in self._joined_chunks(text.split()) for t in self.chunk_tokens(c)]
+        return self.tokens_of_texts([text])[0]
+
+    def tokens_of_texts(self, texts: Sequence[str]) -> list[list[str]]:
+        """tokens() of many texts, normalising each distinct chunk once."""
+        split = [self._joined_chunks(t.split()) for t in texts]
+        distinct = list(dict.fromkeys(c for chunks in split for c in chunks))
+        normalised = self.normaliser.normalise_many(distinct).split("\n")
+        of_chunk = dict(zip(distinct, map(TOKEN_RE.findall, normalised), strict=True))
+        return [[t for c in chunks for t in of_chunk[c]] for chunks in split]
 
     def _joined_chunks(self, chunks: list[str]) -> list[str]:
         """Join maximal runs of 3+ single letters that spell a lexicon word ("f u c k" -> "fuck")."""
@@ -269,124 +223,109 @@ class Featuriser:
     def _single_letter(chunk: str) -> bool:
         return len(chunk) == 1 and chunk.isalpha()
 
+    # ----- one token (evidence) -----
     def token_features(self, tok: str) -> tuple[list[int], list[float], int]:
-        """Columns and values of one token (word or OOV n-grams, lexicon classes) and its vocabulary id."""
+        """Columns and values of one token (word or OOV n-grams, lexicon classes) and its vocabulary id;
+        the same entries a chunk type gets for the token."""
         hit = self._token_cache.get(tok)
         if hit is None:
-            hit = self._token_cache[tok] = self._token_features(tok)
+            i = self.index.get(tok, -1)
+            cols, vals = ([i], [1.0]) if i >= 0 else ([], [])
+            if tok.isalpha() and (i < 0 or self.char_all):
+                _, buckets, per_word = gram_buckets([tok])
+                cols += (self.off_hash + buckets).tolist()
+                vals += [self.char_weight / np.sqrt(per_word[0])] * len(buckets)
+            for c in self.lex.classes_of.get(tok, ()):
+                cols.append(self.off_lex + c)
+                vals.append(1.0)
+            hit = self._token_cache[tok] = (cols, vals, i)
         return hit
 
-    def _token_features(self, tok: str) -> tuple[list[int], list[float], int]:
-        i = self.index.get(tok, -1)
-        cols, vals = ([i], [1.0]) if i >= 0 else ([], [])
-        if tok.isalpha() and (i < 0 or self.char_all):
-            grams = char_ngrams(tok)
-            cols += map(self._gram_col.__getitem__, grams)
-            vals += [self.char_weight / math.sqrt(len(grams))] * len(grams)
-        for c in self.lex.classes_of.get(tok, ()):
-            cols.append(self.off_lex + c)
-            vals.append(1.0)
-        return cols, vals, i
-
     def bigram_col(self, a: int, b: int) -> int:
+        """Feature column of the word pair (a, b) of vocabulary ids, or -1 if it is not a known pair."""
         if a < 0 or b < 0:
             return -1
-        return self._bigram_col.get(a * self.n_vocab + b, -1)
+        where = int(self._pair_table.find(np.array([a * self.n_vocab + b]))[0])
+        return self.off_bigram + where if where >= 0 else -1
 
-    def _new_type(self, chunk: str) -> int:
-        """Compute and cache the features of a chunk never seen before; returns its type id."""
-        t = len(self._types)
-        classes_of = self.lex.classes_of
-        lexmask = [0] * len(CLASSES)
-        if chunk.isascii() and chunk.isalpha() and not _TRIPLE.search(low := chunk.lower()):
-            # plain word (the common case): one token, no pairs, only CAPS among the counts
-            cols, vals, i = self.token_features(low)
-            ids = [i]
-            for c in classes_of.get(low, ()):
-                lexmask[c] += 1
-            counts = _NO_COUNTS if not chunk.isupper() or len(chunk) < 3 else _CAPS_ONLY
-        else:
-            toks = self.chunk_tokens(chunk)
-            if len(toks) == 1:  # one token: its cached row as it is, no pairs
-                cols, vals, i = self.token_features(toks[0])
-                ids = [i]
-                for cls_idx in classes_of.get(toks[0], ()):
-                    lexmask[cls_idx] += 1
-            else:
-                cols, vals, ids = [], [], []
-                for tok in toks:
-                    c, v, i = self.token_features(tok)
-                    cols += c
-                    vals += v
-                    ids.append(i)
-                    for cls_idx in classes_of.get(tok, ()):
-                        lexmask[cls_idx] += 1
-                for a, b in zip(ids, ids[1:], strict=False):
-                    col = self.bigram_col(a, b)
-                    if col >= 0:
-                        cols.append(col)
-                        vals.append(1.0)
-            quiet = _QUIET.fullmatch(chunk) and "..." not in chunk and "http" not in chunk
-            if quiet and not chunk.startswith("www."):
-                caps = len(_ALLCAPS.findall(chunk))  # no link, mention, !, ?, quote, #, ... or emoji
-                counts = (0, 0, 0, 0, caps, 0, 0, 0, 0) if caps else _NO_COUNTS
-            else:
-                counts = self._chunk_counts(chunk)
-        self._types.append(chunk)
-        self._rows.append((cols, vals))
-        self._pending.append(
-            (
-                len(ids),
-                ids[0] if ids else -2,
-                ids[-1] if ids else -2,
-                len(chunk) == 1 and chunk.isalpha(),
-                *counts,
-                *lexmask,
-            )
+    # ----- chunk types -----
+    def _add_types(self, chunks: list[str]) -> None:
+        """Featurise chunks never seen before, all at once, and cache them as new chunk types."""
+        start, n = len(self._types), len(chunks)
+        end = start + n
+        if end > len(self._ntok):
+            self._grow(max(2 * len(self._ntok), end))
+        n_counts = len(COUNTS)
+        counts = self._counts[start:end]  # filled in place
+        counts[:, :n_counts] = style_counts(chunks)
+        toks = _TOKEN_OR_NEWLINE.findall(self.normaliser.normalise_many(chunks))
+        newline = np.fromiter(map("\n".__eq__, toks), dtype=bool, count=len(toks))
+        chunk_of = np.cumsum(newline)[~newline]  # chunk index of every token
+        words = [t for t in toks if t != "\n"]
+        wid = np.fromiter(map(self.index.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        counts[:, 0] = np.bincount(chunk_of, np.fromiter(map("httpurl".__eq__, words), bool), n)[:n] > 0
+        rows, cols, vals = [chunk_of[wid >= 0]], [wid[wid >= 0]], [np.ones(int((wid >= 0).sum()))]
+        # character n-grams of words outside the vocabulary (of every word with char_all)
+        alpha = np.fromiter(map(str.isalpha, words), dtype=bool, count=len(words))
+        need = np.flatnonzero(alpha if self.char_all else alpha & (wid < 0))
+        owner, buckets, per_word = gram_buckets([words[i] for i in need.tolist()])
+        rows.append(chunk_of[need][owner])
+        cols.append(self.off_hash + buckets)
+        vals.append((self.char_weight / np.sqrt(per_word))[owner])
+        # lexicon classes (few words have one)
+        classes = list(map(self.lex.classes_of.get, words))
+        hits = [(int(chunk_of[i]), c) for i, found in enumerate(classes) if found for c in found]
+        if hits:
+            lex_rows, lex_cls = np.array(hits, dtype=np.int64).T
+            np.add.at(counts, (lex_rows, n_counts + lex_cls), 1.0)
+            rows.append(lex_rows)
+            cols.append(self.off_lex + lex_cls)
+            vals.append(np.ones(len(hits)))
+        # word pairs inside a chunk ("don't-care", "f*cking-idiot")
+        pair_rows, pair_where = self._pairs(wid[:-1], wid[1:], chunk_of[:-1] == chunk_of[1:], chunk_of[:-1])
+        rows.append(pair_rows)
+        cols.append(self.off_bigram + pair_where)
+        vals.append(np.ones(len(pair_rows)))
+        block = sp.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, self.n_features)
         )
-        self._lookup[chunk] = t
-        return t
+        ntok = np.bincount(chunk_of, minlength=n)[:n]
+        first_tok = np.cumsum(ntok) - ntok
+        has = ntok > 0
+        safe = np.minimum(first_tok, max(len(wid) - 1, 0))
+        safe_last = np.minimum(first_tok + ntok - 1, max(len(wid) - 1, 0))
+        lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=n)
+        single = (lengths == 1) & np.fromiter(map(str.isalpha, chunks), dtype=bool, count=n)
+        self._ntok[start:end] = ntok
+        self._first[start:end] = np.where(has, wid[safe] if len(wid) else -2, -2)
+        self._last[start:end] = np.where(has, wid[safe_last] if len(wid) else -2, -2)
+        self._single[start:end] = single
+        self._len[start:end] = lengths
+        self._blocks.append((start, block))
+        self._types.extend(chunks)
+        self._lookup.update(zip(chunks, range(start, end), strict=True))
 
-    @staticmethod
-    def _chunk_counts(chunk: str) -> list:
-        """The COUNTS of one chunk."""
-        return [
-            "httpurl" in chunk or chunk.startswith(("http://", "https://", "www.")),
-            chunk.startswith("@") and len(chunk) > 1,
-            chunk.count("!"),
-            chunk.count("?"),
-            len(_ALLCAPS.findall(chunk)),
-            chunk.count('"') + chunk.count("\u201c") + chunk.count("\u201d"),
-            chunk.count("#"),
-            "..." in chunk or "\u2026" in chunk,
-            _EMOJI.search(chunk) is not None,
-        ]
+    def _pairs(
+        self, a: np.ndarray, b: np.ndarray, ok: np.ndarray, owner: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Known word pairs among (a[i], b[i]) (vocabulary ids) where ok[i]: the owner[i] of each pair found
+        and its position among the pair keys."""
+        if not len(a) or not len(self.bigram_keys):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        ok = ok & self._starts_pair[a + 2] & self._ends_pair[b + 2]
+        where = self._pair_table.find(a[ok] * self.n_vocab + b[ok])
+        found = where >= 0
+        return owner[ok][found], where[found]
 
     def prewarm(self) -> None:
-        """Cache the chunk types of plain vocabulary words (lower-case and Capitalised) in bulk; the result
-        is exactly what _new_type would compute for them one by one, only faster."""
-        classes_of = self.lex.classes_of
-        lookup = self._lookup
-        n_lex = len(CLASSES)
-        for i, word in enumerate(self.vocab):
-            if not (word.isascii() and word.isalpha()) or _TRIPLE.search(word):
-                continue
-            classes = classes_of.get(word, ())
-            cols, vals, _ = self.token_features(word)
-            lexmask = [0] * n_lex
-            for c in classes:
-                lexmask[c] += 1
-            for form in (word, word.capitalize()):
-                if form in lookup:
-                    continue
-                lookup[form] = len(self._types)
-                self._types.append(form)
-                self._rows.append((cols, vals))
-                self._pending.append((1, i, i, len(form) == 1, *_NO_COUNTS, *lexmask))
+        """Cache the chunk types of the vocabulary's words, lower-case and Capitalised, in one pass."""
+        forms = dict.fromkeys(f for w in self.vocab for f in (w, w.capitalize()) if f not in self._lookup)
+        if forms:
+            self._add_types(list(forms))
 
     def _grow(self, size: int) -> None:
         n = len(self._ntok)
-        for name, fill in (("_ntok", 0.0), ("_first", -2), ("_last", -2), ("_single", False)):
+        for name, fill in (("_ntok", 0.0), ("_first", -2), ("_last", -2), ("_single", False), ("_len", 0)):
             old = getattr(self, name)
             new = np.full(size, fill, dtype=old.dtype)
             new[:n] = old
@@ -395,39 +334,25 @@ class Featuriser:
         counts[:n] = self._counts
         self._counts = counts
 
-    # ----- cache of chunk types -----
     def reset_cache(self) -> None:
         self._types: list[str] = []
-        self._rows: list[tuple[list[int], list[float]]] = []
+        self._blocks: list[tuple[int, sp.csr_matrix]] = []  # (first type, its rows of features)
         self._ntok = np.zeros(0)
         self._first = np.zeros(0, dtype=np.int64)
         self._last = np.zeros(0, dtype=np.int64)
         self._single = np.zeros(0, dtype=bool)
+        self._len = np.zeros(0, dtype=np.int64)  # characters of each chunk type
         self._counts = np.zeros((0, len(COUNTS) + len(CLASSES)))
         self._grow(4096)
-        self._pending: list[tuple] = []
         self._token_cache: dict[str, tuple[list[int], list[float], int]] = {}
         self._lookup: dict[str, int] = {}
         self._proj: np.ndarray | None = None
         self._proj_coef: np.ndarray | None = None
         self._proj_rows = 0
-        self._new_type(_SEP)  # type 0 separates texts
-        self._new_type("")  # type 1 is an empty chunk (letters merged into a neighbour)
+        self._add_types([_SEP, ""])  # type 0 separates texts; type 1 is an empty chunk (letters merged away)
 
     def _type_arrays(self) -> dict[str, np.ndarray]:
         """Per-type token count, first/last word id, single-letter flag, chunk counts + lexicon classes."""
-        if self._pending:
-            block = np.array(self._pending, dtype=np.float64)
-            start = len(self._types) - len(block)
-            if len(self._types) > len(self._ntok):
-                self._grow(max(2 * len(self._ntok), len(self._types)))
-            end = len(self._types)
-            self._ntok[start:end] = block[:, 0]
-            self._first[start:end] = block[:, 1]
-            self._last[start:end] = block[:, 2]
-            self._single[start:end] = block[:, 3] > 0
-            self._counts[start:end] = block[:, 4:]
-            self._pending = []
         n = len(self._types)
         return {
             "ntok": self._ntok[:n],
@@ -439,76 +364,85 @@ class Featuriser:
 
     def type_matrix(self, start: int = 0) -> sp.csr_matrix:
         """Sparse features of chunk types start.. (rows) over all feature columns."""
-        rows = self._rows[start:]
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(c) for c, _ in rows])
-        cols = np.fromiter(chain.from_iterable(c for c, _ in rows), dtype=np.int64, count=int(indptr[-1]))
-        vals = np.fromiter(chain.from_iterable(v for _, v in rows), dtype=np.float64, count=int(indptr[-1]))
-        return sp.csr_matrix((vals, cols, indptr), shape=(len(rows), self.n_features))
+        parts = [m[max(0, start - s) :] for s, m in self._blocks if s + m.shape[0] > start]
+        if not parts:
+            return sp.csr_matrix((0, self.n_features))
+        return sp.vstack(parts, format="csr")
 
     # ----- a batch -----
-    def encode(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-        """Z (texts x (word pairs + chunk types)) counting cross-chunk word pairs and chunk types per text,
-        the per-text scale 1/sqrt(tokens), and the token counts."""
-        if len(self._types) > 400_000:
+    def encode(self, texts: Sequence[str], windows: bool = False) -> Encoded:
+        """Z (rows x (word pairs + chunk types)) counting cross-chunk word pairs and chunk types per row, the
+        per-row scale 1/sqrt(tokens) and token counts, and the first row of every text (plus the total).
+
+        A row is a text; with ``windows``, repeated chunks are read once and a long text takes one row per
+        window (auditor/classify/windows.py)."""
+        if len(self._types) > _MAX_TYPES:
             self.reset_cache()
         joined = (" " + _SEP + " ").join(texts)
-        if joined.count(_SEP) != len(texts) - 1:  # a text holding the separator itself
+        if joined.count(_SEP) != max(len(texts) - 1, 0):  # a text holding the separator itself
             joined = (" " + _SEP + " ").join(t.replace(_SEP, " ") for t in texts)
         chunks = joined.split()
         lookup = self._lookup
         ids = np.fromiter(map(lookup.get, chunks, repeat(-1)), dtype=np.int64, count=len(chunks))
-        for i in np.flatnonzero(ids < 0).tolist():  # new chunk types: computed once, then cached
-            t = lookup.get(chunks[i])
-            ids[i] = self._new_type(chunks[i]) if t is None else t
+        missing = np.flatnonzero(ids < 0).tolist()
+        if missing:  # new chunk types: featurised together, then cached
+            new = [chunks[i] for i in missing]
+            self._add_types(list(dict.fromkeys(new)))
+            ids[missing] = np.fromiter(map(lookup.__getitem__, new), dtype=np.int64, count=len(new))
+        kept = None  # positions of the chunks read (all, unless repeats were read once)
+        if windows:
+            keep = collapse_mask(ids)
+            if not keep.all():
+                kept = np.flatnonzero(keep)
+                ids = ids[kept]
+        row, offsets = window_rows(ids == 0, self._len[ids], len(texts), windows)
+        n = int(offsets[-1])
         arr = self._type_arrays()
         single = arr["single"][ids]
         if len(ids) > 2 and (single[:-2] & single[1:-1] & single[2:]).any():
-            ids = self._merge_spaced(chunks, ids, single)
+            ids = self._merge_spaced(chunks, ids, single, row, kept)
             arr = self._type_arrays()
-        doc = np.cumsum(ids == 0)
-        n = len(texts)
         tok = arr["ntok"][ids]
-        ntok = np.bincount(doc, weights=tok, minlength=n)[:n]
+        ntok = np.bincount(row, weights=tok, minlength=n)[:n]
         scale = 1.0 / np.sqrt(np.maximum(ntok, 1.0))
         # word pairs across chunk boundaries (chunks without tokens are skipped)
         pos = np.flatnonzero(tok > 0)
-        a = arr["last"][ids[pos[:-1]]]
-        b = arr["first"][ids[pos[1:]]]
-        same = (doc[pos[:-1]] == doc[pos[1:]]) & self._starts_pair[a + 2] & self._ends_pair[b + 2]
+        r = row[pos]
+        pair_rows, pair_cols = self._pairs(
+            arr["last"][ids[pos[:-1]]], arr["first"][ids[pos[1:]]], r[:-1] == r[1:], r[:-1]
+        )
+        # CSR without sorting: per row, its chunk types first, then its word pairs (both already in order)
         n_pairs = len(self.bigram_keys)
-        pair_docs = np.zeros(0, dtype=np.int64)
-        pair_cols = np.zeros(0, dtype=np.int64)
-        if same.any() and n_pairs:
-            keys = a[same] * self.n_vocab + b[same]
-            where = self._pair_table.find(keys)
-            found = where >= 0
-            pair_docs = doc[pos[:-1]][same][found]
-            pair_cols = where[found]
-        # CSR without sorting: per text, its chunk types first, then its word pairs (both already in order)
-        n_type = np.bincount(doc, minlength=n)[:n]
-        n_pair = np.bincount(pair_docs, minlength=n)[:n]
+        n_type = np.bincount(row, minlength=n)[:n]
+        n_pair = np.bincount(pair_rows, minlength=n)[:n]
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(n_type + n_pair, out=indptr[1:])
         cols = np.empty(int(indptr[-1]), dtype=np.int64)
         type_start = np.cumsum(n_type) - n_type
-        cols[indptr[doc] + np.arange(len(ids)) - type_start[doc]] = ids + n_pairs
-        if len(pair_docs):
+        cols[indptr[row] + np.arange(len(ids)) - type_start[row]] = ids + n_pairs
+        if len(pair_rows):
             pair_start = np.cumsum(n_pair) - n_pair
-            dest = indptr[pair_docs] + n_type[pair_docs] + np.arange(len(pair_docs)) - pair_start[pair_docs]
+            dest = indptr[pair_rows] + n_type[pair_rows] + np.arange(len(pair_rows)) - pair_start[pair_rows]
             cols[dest] = pair_cols
         z = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(n, n_pairs + len(self._types)))
-        return z, scale, ntok
+        if self.binary:
+            z.sum_duplicates()
+            z.data[:] = 1.0
+        return Encoded(z, scale, ntok, offsets)
 
-    def scores(self, texts: Sequence[str], coef: np.ndarray) -> np.ndarray:
+    def scores(self, texts: Sequence[str], coef: np.ndarray, windows: bool = True) -> np.ndarray:
         """Linear scores texts @ coef (coef: n_features x k) through one sparse product with the cached
-        per-type projections; equal to transform(texts) @ coef."""
-        z, scale, ntok = self.encode(texts)
+        per-type projections; equal to transform(texts) @ coef. With ``windows`` a long text scores as its
+        worst window, per column (a long post's length adds nothing)."""
+        z, scale, ntok, offsets = self.encode(texts, windows)
         m = self._projection(coef)
         k = coef.shape[1]
         prod = z @ m[: z.shape[1]]
         dense = self.doc_features(prod[:, k:], ntok)
-        return prod[:, :k] * scale[:, None] + dense @ coef[self.off_doc :]
+        out = prod[:, :k] * scale[:, None] + dense @ coef[self.off_doc :]
+        if len(out) > len(offsets) - 1:
+            out = np.maximum.reduceat(out, offsets[:-1], axis=0)
+        return out
 
     def project(self, coef: np.ndarray) -> None:
         """Precompute the category scores of every cached chunk type (done once at model load)."""
@@ -535,7 +469,9 @@ class Featuriser:
             self._proj_rows = n_rows
         return self._proj
 
-    def _merge_spaced(self, chunks: list[str], ids: np.ndarray, single: np.ndarray) -> np.ndarray:
+    def _merge_spaced(
+        self, chunks: list[str], ids: np.ndarray, single: np.ndarray, row: np.ndarray, kept: np.ndarray | None
+    ) -> np.ndarray:
         """Maximal runs of 3+ single-letter chunks that spell a lexicon word become that word (the other
         letters become empty chunks); the vectorised twin of _joined_chunks."""
         ids = ids.copy()
@@ -545,12 +481,14 @@ class Featuriser:
             if i <= done:
                 continue
             j = i
-            while j < len(ids) and single[j]:
+            while j < len(ids) and single[j] and (j == i or row[j] == row[i]):  # not across windows
                 j += 1
-            hit = self._spaced_word(chunks[i:j])
+            hit = self._spaced_word(chunks[i:j] if kept is None else [chunks[k] for k in kept[i:j]])
             if hit:
                 k, word = i + hit[0], hit[1]
-                ids[k] = self._lookup[word] if word in self._lookup else self._new_type(word)
+                if word not in self._lookup:
+                    self._add_types([word])
+                ids[k] = self._lookup[word]
                 ids[k + 1 : j] = 1
             done = j
         return ids
@@ -570,7 +508,7 @@ class Featuriser:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Sparse feature matrix (texts x features), for training."""
-        z, scale, ntok = self.encode(texts)
+        z, scale, ntok, _ = self.encode(texts)
         n_pairs = len(self.bigram_keys)
         pairs = sp.csr_matrix(
             (np.ones(n_pairs), (np.arange(n_pairs), self.off_bigram + np.arange(n_pairs))),
@@ -622,7 +560,7 @@ class Featuriser:
                     if col >= 0:
                         units.append(Unit([col], [1.0], prev[1], e))
                 prev = (i_tok, s)
-        z, scale, ntok = self.encode([text])
+        z, scale, ntok, _ = self.encode([text])
         dense = self.doc_features(self._doc_counts(z), ntok)
         return units, dense[0], float(scale[0])
 

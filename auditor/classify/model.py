@@ -52,6 +52,7 @@ class Classifier:
             state["bigram_keys"],
             char_all=bool(options.get("char_all", False)),
             char_weight=float(options.get("char_weight", 1.0)),
+            binary=bool(options.get("binary", False)),
         )
         self.coef = np.asarray(state["coef"], dtype=np.float64)
         self.intercept = np.asarray(state["intercept"], dtype=np.float64)
@@ -99,17 +100,14 @@ class Classifier:
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Raw linear scores (n, 5): one shared vectorisation, one sparse product for all categories."""
-        if len(texts) == 0:
+        texts = [t or "" for t in texts]
+        if not texts:
             return np.zeros((0, len(CATEGORIES)))
-        pieces = [scoring_windows(t) for t in texts]
-        if all(len(p) == 1 for p in pieces):  # the usual case: every post fits one window
-            return self._raw([p[0] for p in pieces])
-        # A long post scores as its worst window, so length itself adds nothing.
-        starts = np.cumsum([0] + [len(p) for p in pieces[:-1]])
-        return np.maximum.reduceat(self._raw([w for p in pieces for w in p]), starts, axis=0)
+        return self._raw(texts)
 
     def _raw(self, texts: list[str]) -> np.ndarray:
-        return self.featuriser.scores(texts, self.coef) + self.intercept
+        """Repeats read once, long posts scored as their worst window (auditor/classify/windows.py)."""
+        return self.featuriser.scores(texts, self.coef, windows=True) + self.intercept
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         """Map raw scores to calibrated probabilities with each category's isotonic curve."""

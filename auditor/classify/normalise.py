@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+import numpy as np
+
 from auditor.classify.lexicon import Lexicons
 
 Span = tuple[int, int]
@@ -65,13 +67,16 @@ _LOOKALIKE = str.maketrans(
     }
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-_MENTION = re.compile(r"(?<![\w@])@(\w+)")
+_LONG_MENTION = re.compile(r"(?<![\w@])@\w{9,}")  # too long to hide a swear word ("@ss" does)
+_MENTION = re.compile(r"(?<![\w@])@(?!user(?!\w))(\w{1,8})(?!\w)")  # "@user" is already a mention token
 # Letters separated by single spaces/dots/dashes: "f u c k", "s.h.i.t".
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z][ .\-_*]){2,}[a-z](?![a-z0-9])")
 # A word-like run mixing letters with digits or symbols used as letters or masks: sh1t, a$$, f*ck, b!tch.
-_OBFUSCATED = re.compile(r"(?<![\w@$*#!])(?=[\w@$*#!|+]*[@$*#!0-9|+])(?=[\w@$*#!|+]*[a-z])[\w@$*#!|+]{3,}")
+_OBFUSCATED = re.compile(
+    r"(?<![\w@$*#!])(?!@user(?![\w@$*#!|+]))(?=[\w@$*#!|+]*[@$*#!0-9|+])(?=[\w@$*#!|+]*[a-z])[\w@$*#!|+]{3,}"
+)
 # A word with a letter repeated three times or more: fuuuck, shiiit, sooo.
-_STRETCHED = re.compile(r"[a-z]*([a-z])\1{2,}[a-z]*")
+_STRETCHED = re.compile(r"(?<![a-z])[a-z]*([a-z])\1{2,}[a-z]*")  # tried at word starts only
 _LEET = str.maketrans(
     {
         "0": "o",
@@ -88,7 +93,44 @@ _LEET = str.maketrans(
     }
 )
 _MASK = re.compile(r"[*#]+")
+_LETTER = re.compile("[a-z]")
+_MARKED = re.compile(r"[@$*#!0-9|+]")
+_SPECIAL = np.array([ord(c) for c in "@$|+"], dtype=np.uint32)
+_MASKS = np.array([ord(c) for c in "*#"], dtype=np.uint32)
+_WORDISH = np.array([ord(c) for c in "_@$*#|+"], dtype=np.uint32)
+_SEPARATORS = np.array([ord(c) for c in " .-_*"], dtype=np.uint32)
 _RUNS = re.compile(r"([a-z])\1{2,}")
+
+
+def lines_to_normalise(text: str) -> list[int]:
+    """Indices of the lines of ``text`` that a normalising step could change, found with numpy.
+
+    A superset of the lines the steps match (see test_normalise_many_equals_normalise): a link (":/", or
+    "www" as three letters in a row), @ $ | +, a mask after a letter or digit, a digit next to a letter, "!"
+    inside a word, single letters between separators, a letter three times in a row."""
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    n = len(cp)
+    if n < 2:
+        return [0] if n and cp[0] in _SPECIAL else []
+    nxt = np.append(cp[1:], 10)  # the character after each one (a newline after the last)
+    letter = (cp >= 97) & (cp <= 122)
+    digit = (cp >= 48) & (cp <= 57)
+    wordish = letter | digit | np.isin(cp, _WORDISH) | (cp > 127)
+    flag = np.isin(cp, _SPECIAL)
+    flag |= (cp == 58) & (nxt == 47)  # "://"
+    flag[:-1] |= (letter | digit)[:-1] & np.isin(cp[1:], _MASKS)
+    flag[:-1] |= (letter[:-1] & digit[1:]) | (digit[:-1] & letter[1:])
+    bang = cp == 33
+    after_bangs = np.minimum.accumulate(np.where(bang, n, np.arange(n))[::-1])[::-1]  # next non-"!" char
+    inside = np.append(wordish, False)[np.minimum(after_bangs, n)]
+    flag[1:] |= bang[1:] & wordish[:-1] & inside[1:]
+    if n >= 5:
+        sep = np.isin(cp, _SEPARATORS)
+        flag[:-4] |= letter[:-4] & sep[1:-3] & letter[2:-2] & sep[3:-1] & letter[4:]
+    if n >= 3:
+        flag[:-2] |= letter[:-2] & (cp[:-2] == cp[1:-1]) & (cp[1:-1] == cp[2:])
+    line = np.cumsum(cp == 10)
+    return np.unique(line[flag]).tolist()
 
 
 def _two(m: re.Match[str]) -> str:
@@ -112,26 +154,33 @@ def _mask_class(m: re.Match[str]) -> str:
 def _decode_obfuscated(word: str, lex: Lexicons) -> str | None:
     """The lexicon word hidden behind leetspeak or masks, or None."""
     core = word.strip("!")
-    if len(core) < 2:
+    if len(core) < 2 or not _MARKED.search(core):  # "fuck!" is a word and an exclamation mark, as written
         return None
     plain = core.translate(_LEET)
-    hit = lex.canonical(plain)
-    if hit:
-        return hit
-    if plain[0] not in "*#" and _MASK.search(plain) and re.search("[a-z]", plain):  # not #hashtags
+    if plain.isalpha():  # lexicon words are letters: "matthews2", "10am" cannot be one
+        return lex.canonical(plain)
+    if plain[0] not in "*#" and _MASK.search(plain) and _LETTER.search(plain):  # not #hashtags
         return lex.match_masked(_MASK.sub(_mask_class, plain))
-    return None
+    return plain if plain in lex.classes_of else None  # listed words with digits ("2a")
 
 
-def _steps(lex: Lexicons) -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]:
-    """The ordered substitutions shared by the fast and the mapped path."""
+Step = tuple[re.Pattern[str], "str | Callable[[re.Match[str]], str]"]
 
-    def url(m: re.Match[str]) -> str:
-        return " httpurl "
+
+def _steps(lex: Lexicons) -> list[Step]:
+    """The ordered substitutions shared by the fast and the mapped path (a plain string where the
+    replacement never depends on the match)."""
+    mentions: dict[str, str] = {}
 
     def mention(m: re.Match[str]) -> str:
-        hidden = lex.canonical(("a" + m.group(1)).translate(_LEET)) if len(m.group(1)) <= 8 else None
-        return hidden if hidden and lex.is_profane(hidden) else " @user "
+        name = m.group(1)
+        out = mentions.get(name)
+        if out is None:
+            hidden = lex.canonical(("a" + name).translate(_LEET))
+            out = hidden if hidden and lex.is_profane(hidden) else " @user "
+            if len(mentions) < 200_000:
+                mentions[name] = out
+        return out
 
     def spaced(m: re.Match[str]) -> str:
         joined = re.sub(r"[^a-z]", "", m.group())
@@ -154,7 +203,8 @@ def _steps(lex: Lexicons) -> list[tuple[re.Pattern[str], Callable[[re.Match[str]
         return lex.canonical(word) or _RUNS.sub(_two, word)
 
     return [
-        (_URL, url),
+        (_URL, " httpurl "),
+        (_LONG_MENTION, " @user "),
         (_MENTION, mention),
         (_SPACED, spaced),
         (_OBFUSCATED, obfuscated),
@@ -176,6 +226,23 @@ class Normaliser:
             text = pattern.sub(fn, text)
         return text
 
+    def normalise_many(self, chunks: list[str]) -> str:
+        """normalise() of many whitespace-free chunks, joined by newlines; equal to normalising each chunk,
+        but the regular expressions run once, and only over the chunks they could change."""
+        lines = "\n".join(chunks).lower().split("\n")
+        for i in [i for i, c in enumerate(chunks) if not c.isascii()]:
+            lines[i] = fold(chunks[i])  # only the few non-ASCII chunks need the full fold
+        text = "\n".join(lines)
+        todo = lines_to_normalise(text)
+        if not todo:
+            return text
+        changed = "\n".join([lines[i] for i in todo])
+        for pattern, fn in self.steps:  # no step matches across a newline
+            changed = pattern.sub(fn, changed)
+        for i, line in zip(todo, changed.split("\n"), strict=True):
+            lines[i] = line
+        return "\n".join(lines)
+
     def normalise_mapped(self, text: str) -> tuple[str, list[Span]]:
         """Same as normalise(), plus the original span of every output character."""
         out: list[str] = []
@@ -186,7 +253,7 @@ class Normaliser:
             spans.extend([(i, i + 1)] * len(f))
         current = "".join(out)
         for pattern, fn in self.steps:
-            current, spans = _sub_mapped(pattern, fn, current, spans)
+            current, spans = _sub_mapped(pattern, fn if callable(fn) else lambda m, s=fn: s, current, spans)
         return current, spans
 
 

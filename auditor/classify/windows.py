@@ -1,59 +1,73 @@
 """Long posts are read in tweet-sized windows: the models learnt from tweets, and length alone must not
-push a score up (a long, friendly LinkedIn post is not "political" because it is long)."""
+push a score up (a long, friendly LinkedIn post is not "political" because it is long).
+
+A post is measured as its whitespace-separated chunks joined by single spaces. A post of more than
+WINDOW_CHARS characters is cut, between chunks, into the fewest windows of about equal length: chunk k, which
+starts at character s_k of a post of length L cut into n windows, goes to window (s_k * n) // L. The same
+chunk three or more times in a row is read once first. The featuriser applies both rules to whole batches
+with numpy (`collapse_mask`, `window_rows`); `scoring_windows` gives the same windows of one post as text,
+for evidence.
+"""
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
+
 WINDOW_CHARS = 280  # a tweet's length: what the training texts mostly are
-# Where a sentence or line ends (the break goes after the punctuation, closing quotes and spaces).
-_BREAK = re.compile(r"[.!?…]+[\"')\]]*\s+|\n+")
-
-
-def window_spans(text: str, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
-    """(start, end) spans of ``text``: whole sentences packed up to ``size`` characters each; a longer
-    sentence is cut at a space. A text of at most ``size`` characters is one window."""
-    if len(text) <= size:
-        return [(0, len(text))]
-    cuts = sorted({0, len(text), *(m.end() for m in _BREAK.finditer(text))})
-    spans: list[tuple[int, int]] = []
-    start: int | None = None
-    end = 0
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        if not text[a:b].strip():
-            continue
-        while b - a > size:  # one sentence longer than a window
-            cut = text.rfind(" ", a + 1, a + size)
-            cut = cut if cut > a else a + size
-            if start is not None:
-                spans.append((start, end))
-                start = None
-            spans.append((a, cut))
-            a = cut
-        if start is not None and b - start > size:
-            spans.append((start, end))
-            start = None
-        if start is None:
-            start = a
-        end = b
-    if start is not None:
-        spans.append((start, end))
-    return spans or [(0, len(text))]
-
-
-# The same word three or more times in a row ("hello hello hello …", "no no no"): emphasis, read once.
+_CHUNK = re.compile(r"\S+")
+# The same chunk three or more times in a row ("hello hello hello …", "no no no"): emphasis, read once.
 _REPEATS = re.compile(r"(?<!\S)(\S+)(?:\s+\1(?!\S)){2,}")
 
 
 def collapse_repeats(text: str) -> str:
-    """Read a run of one repeated word as that word once, so repetition alone cannot pile up a score.
-
-    The last copy and the text after it stay as written, so every word and word pair still appears in the
-    original text (evidence is quoted from it)."""
+    """Read a run of one repeated chunk as that chunk once, so repetition alone cannot pile up a score."""
     return _REPEATS.sub(r"\1", text)
 
 
 def scoring_windows(text: str) -> list[str]:
-    """The pieces of a post the models score: its repeats collapsed, then tweet-sized windows."""
+    """The pieces of a post the models score: its repeats collapsed, then windows of whole chunks."""
     text = collapse_repeats(text or "")
-    return [text[a:b] for a, b in window_spans(text)]
+    spans = [m.span() for m in _CHUNK.finditer(text)]
+    widths = np.array([b - a + 1 for a, b in spans], dtype=np.int64)
+    length = int(widths.sum()) - 1
+    if length <= WINDOW_CHARS:
+        return [text]
+    window = (np.cumsum(widths) - widths) * -(-length // WINDOW_CHARS) // length
+    cuts = [0, *np.flatnonzero(np.diff(window)) + 1, len(spans)]
+    return [text[spans[a][0] : spans[b - 1][1]] for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def collapse_mask(ids: np.ndarray, sep: int = 0) -> np.ndarray:
+    """Which chunks to keep when runs of 3+ equal chunk ids (not the separator ``sep``) are read once."""
+    keep = np.ones(len(ids), dtype=bool)
+    if len(ids) < 3:
+        return keep
+    same = ids[1:] == ids[:-1]
+    triple = np.flatnonzero(same[:-1] & same[1:] & (ids[:-2] != sep))
+    if len(triple):
+        in_run = np.zeros(len(ids), dtype=bool)
+        for k in range(3):
+            in_run[triple + k] = True
+        keep[1:] &= ~(in_run[1:] & same)
+    return keep
+
+
+def window_rows(
+    is_sep: np.ndarray, lengths: np.ndarray, n_docs: int, windows: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row of every chunk of a batch, and the first row of every text followed by the number of rows.
+
+    ``is_sep`` marks the separators between texts (each opens the next text), ``lengths`` are the chunks'
+    lengths in characters. Without ``windows`` a text is one row."""
+    doc = np.cumsum(is_sep)
+    if not windows:
+        return doc, np.arange(n_docs + 1)
+    width = np.where(is_sep, 0, lengths + 1)  # a chunk and the space after it
+    total = np.bincount(doc, weights=width, minlength=n_docs).astype(np.int64)
+    start = np.cumsum(width) - width - (np.cumsum(total) - total)[doc]  # where each chunk starts in its text
+    length = np.maximum(total - 1, 1)
+    n_windows = -(-length // WINDOW_CHARS)
+    first_row = np.cumsum(n_windows) - n_windows
+    return first_row[doc] + start * n_windows[doc] // length[doc], np.append(first_row, n_windows.sum())

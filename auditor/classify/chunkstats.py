@@ -1,0 +1,90 @@
+"""Whole-batch helpers for the featuriser: style counts of many chunks and hashed character n-grams of many
+words, computed with numpy over one joined string instead of one Python call per chunk or word."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Counted per chunk, summed per text, capped: (name, cap)
+COUNTS = (
+    ("url", 1),
+    ("mention", 1),
+    ("exclaim", 3),
+    ("question", 3),
+    ("allcaps", 3),
+    ("quote", 1),
+    ("hashtag", 3),
+    ("ellipsis", 1),
+    ("emoji", 1),
+)
+N_HASH = 1 << 16
+_QUOTES = (ord('"'), 0x201C, 0x201D)
+_MIX = np.uint64(1000003)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def codepoints(text: str) -> np.ndarray:
+    """The code points of a string as a uint32 array (one element per character)."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def style_counts(chunks: list[str]) -> np.ndarray:
+    """COUNTS of every chunk (rows), except "url", which the caller fills from the normalised tokens.
+
+    Chunks hold no whitespace, so they are joined with newlines and scanned once."""
+    n = len(chunks)
+    out = np.zeros((n, len(COUNTS)))
+    if not n:
+        return out
+    cp = codepoints("\n".join(chunks))
+    newline = cp == 10
+    chunk = np.cumsum(newline)  # chunk index of every character
+
+    def per_chunk(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(chunk[mask], minlength=n)[:n]
+
+    lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=n)
+    starts = np.cumsum(lengths + 1) - lengths - 1
+    first = cp[np.minimum(starts, len(cp) - 1)]
+    out[:, 1] = (first == ord("@")) & (lengths > 1)  # a mention chunk, "@" alone is not one
+    out[:, 2] = per_chunk(cp == ord("!"))
+    out[:, 3] = per_chunk(cp == ord("?"))
+    upper = (cp >= ord("A")) & (cp <= ord("Z"))
+    run3 = np.zeros(len(cp), dtype=bool)  # where a run of 3+ capitals starts (one per maximal run)
+    run3[:-2] = upper[:-2] & upper[1:-1] & upper[2:]
+    run3[1:] &= ~upper[:-1]
+    out[:, 4] = per_chunk(run3)
+    out[:, 5] = per_chunk(np.isin(cp, _QUOTES))
+    out[:, 6] = per_chunk(cp == ord("#"))
+    dots = cp == ord(".")
+    ellipsis = cp == 0x2026
+    ellipsis[:-2] |= dots[:-2] & dots[1:-1] & dots[2:]
+    out[:, 7] = per_chunk(ellipsis) > 0
+    emoji = ((cp >= 0x1F000) & (cp <= 0x1FAFF)) | ((cp >= 0x2600) & (cp <= 0x27BF))
+    out[:, 8] = per_chunk(emoji) > 0
+    return out
+
+
+def gram_buckets(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Boundary-marked character 3- and 4-grams ("<word>") of every word, hashed to N_HASH buckets.
+
+    Returns (word index of each gram, its bucket, number of grams of each word). The hash is a fixed
+    polynomial over code points, so buckets are the same on every run and machine."""
+    if not words:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    cp = codepoints("<" + "><".join(words) + ">").astype(np.uint64)
+    size = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 2
+    end = np.cumsum(size)
+    owner = np.repeat(np.arange(len(words)), size)
+    pos = np.arange(len(cp))
+    owners, buckets = [], []
+    for n in (3, 4):
+        ok = np.flatnonzero(pos + n <= end[owner])
+        h = np.full(len(ok), n, dtype=np.uint64)
+        for j in range(n):
+            h = h * _MIX ^ cp[ok + j]
+        owners.append(owner[ok])
+        buckets.append(((h * _GOLDEN) >> np.uint64(48)).astype(np.int64) & (N_HASH - 1))
+    per_word = (size - 2) + np.maximum(size - 3, 0)
+    return np.concatenate(owners), np.concatenate(buckets), per_word
