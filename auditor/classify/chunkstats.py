@@ -3,6 +3,8 @@ words, computed with numpy over one joined string instead of one Python call per
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 # Counted per chunk, summed per text, capped: (name, cap)
@@ -28,40 +30,55 @@ def codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
-def style_counts(chunks: list[str]) -> np.ndarray:
-    """COUNTS of every chunk (rows), except "url", which the caller fills from the normalised tokens.
+@dataclass
+class Joined:
+    """Whitespace-free chunks joined by newlines, as code points: what the numpy helpers scan."""
 
-    Chunks hold no whitespace, so they are joined with newlines and scanned once."""
-    n = len(chunks)
+    chunks: list[str]
+    text: str
+    cp: np.ndarray  # code points of text
+    line: np.ndarray  # chunk index of every code point
+    starts: np.ndarray  # where each chunk starts in text
+    lengths: np.ndarray  # characters per chunk
+
+    @classmethod
+    def of(cls, chunks: list[str]) -> Joined:
+        text = "\n".join(chunks)
+        cp = codepoints(text)
+        newline = cp == 10
+        ends = np.append(np.flatnonzero(newline), len(cp))
+        lengths = ends - np.append(0, ends[:-1] + 1)
+        return cls(chunks, text, cp, np.cumsum(newline), ends - lengths, lengths)
+
+    def per_chunk(self, mask: np.ndarray) -> np.ndarray:
+        """How many marked code points each chunk has."""
+        n = len(self.chunks)
+        return np.bincount(self.line[mask], minlength=n)[:n]
+
+
+def style_counts(j: Joined) -> np.ndarray:
+    """COUNTS of every chunk (rows), except "url", which the caller fills from the normalised tokens."""
+    cp, n = j.cp, len(j.chunks)
     out = np.zeros((n, len(COUNTS)))
-    if not n:
+    if not n or not len(cp):
         return out
-    cp = codepoints("\n".join(chunks))
-    newline = cp == 10
-    chunk = np.cumsum(newline)  # chunk index of every character
-
-    def per_chunk(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(chunk[mask], minlength=n)[:n]
-
-    lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=n)
-    starts = np.cumsum(lengths + 1) - lengths - 1
-    first = cp[np.minimum(starts, len(cp) - 1)]
-    out[:, 1] = (first == ord("@")) & (lengths > 1)  # a mention chunk, "@" alone is not one
-    out[:, 2] = per_chunk(cp == ord("!"))
-    out[:, 3] = per_chunk(cp == ord("?"))
+    first = cp[np.minimum(j.starts, len(cp) - 1)]
+    out[:, 1] = (first == ord("@")) & (j.lengths > 1)  # a mention chunk, "@" alone is not one
+    out[:, 2] = j.per_chunk(cp == ord("!"))
+    out[:, 3] = j.per_chunk(cp == ord("?"))
     upper = (cp >= ord("A")) & (cp <= ord("Z"))
     run3 = np.zeros(len(cp), dtype=bool)  # where a run of 3+ capitals starts (one per maximal run)
     run3[:-2] = upper[:-2] & upper[1:-1] & upper[2:]
     run3[1:] &= ~upper[:-1]
-    out[:, 4] = per_chunk(run3)
-    out[:, 5] = per_chunk(np.isin(cp, _QUOTES))
-    out[:, 6] = per_chunk(cp == ord("#"))
+    out[:, 4] = j.per_chunk(run3)
+    out[:, 5] = j.per_chunk(np.isin(cp, _QUOTES))
+    out[:, 6] = j.per_chunk(cp == ord("#"))
     dots = cp == ord(".")
     ellipsis = cp == 0x2026
     ellipsis[:-2] |= dots[:-2] & dots[1:-1] & dots[2:]
-    out[:, 7] = per_chunk(ellipsis) > 0
+    out[:, 7] = j.per_chunk(ellipsis) > 0
     emoji = ((cp >= 0x1F000) & (cp <= 0x1FAFF)) | ((cp >= 0x2600) & (cp <= 0x27BF))
-    out[:, 8] = per_chunk(emoji) > 0
+    out[:, 8] = j.per_chunk(emoji) > 0
     return out
 
 

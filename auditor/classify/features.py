@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
 from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
-from auditor.classify.chunkstats import COUNTS, N_HASH, gram_buckets, style_counts
+from auditor.classify.chunkstats import COUNTS, N_HASH, Joined, gram_buckets, style_counts
 from auditor.classify.lexicon import CLASSES, Lexicons
 from auditor.classify.normalise import Normaliser, Span, fold
 from auditor.classify.windows import collapse_mask, window_rows
@@ -42,6 +42,7 @@ PAIRS = (
 DOC_FEATURES = ("log_tokens", *(c for c, _ in COUNTS), *(p for p, _, _ in PAIRS))
 _SEP = "\x01"
 _MAX_TYPES = 400_000  # the chunk-type cache starts afresh beyond this many types
+_ROOM = 1 << 16  # types a batch may add beyond that
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -257,8 +258,9 @@ class Featuriser:
             self._grow(max(2 * len(self._ntok), end))
         n_counts = len(COUNTS)
         counts = self._counts[start:end]  # filled in place
-        counts[:, :n_counts] = style_counts(chunks)
-        toks = _TOKEN_OR_NEWLINE.findall(self.normaliser.normalise_many(chunks))
+        joined = Joined.of(chunks)
+        counts[:, :n_counts] = style_counts(joined)
+        toks = _TOKEN_OR_NEWLINE.findall(self.normaliser.normalise_many(chunks, joined))
         newline = np.fromiter(map("\n".__eq__, toks), dtype=bool, count=len(toks))
         chunk_of = np.cumsum(newline)[~newline]  # chunk index of every token
         words = [t for t in toks if t != "\n"]
@@ -274,7 +276,7 @@ class Featuriser:
         vals.append((self.char_weight / np.sqrt(per_word))[owner])
         # lexicon classes (few words have one)
         classes = list(map(self.lex.classes_of.get, words))
-        hits = [(int(chunk_of[i]), c) for i, found in enumerate(classes) if found for c in found]
+        hits = [(int(chunk_of[i]), c) for i in compress(range(len(words)), classes) for c in classes[i]]
         if hits:
             lex_rows, lex_cls = np.array(hits, dtype=np.int64).T
             np.add.at(counts, (lex_rows, n_counts + lex_cls), 1.0)
@@ -294,8 +296,10 @@ class Featuriser:
         has = ntok > 0
         safe = np.minimum(first_tok, max(len(wid) - 1, 0))
         safe_last = np.minimum(first_tok + ntok - 1, max(len(wid) - 1, 0))
-        lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=n)
-        single = (lengths == 1) & np.fromiter(map(str.isalpha, chunks), dtype=bool, count=n)
+        lengths = joined.lengths
+        single = np.zeros(n, dtype=bool)
+        one = np.flatnonzero(lengths == 1)
+        single[one] = [chunks[i].isalpha() for i in one.tolist()]
         self._ntok[start:end] = ntok
         self._first[start:end] = np.where(has, wid[safe] if len(wid) else -2, -2)
         self._last[start:end] = np.where(has, wid[safe_last] if len(wid) else -2, -2)
@@ -343,7 +347,7 @@ class Featuriser:
         self._single = np.zeros(0, dtype=bool)
         self._len = np.zeros(0, dtype=np.int64)  # characters of each chunk type
         self._counts = np.zeros((0, len(COUNTS) + len(CLASSES)))
-        self._grow(4096)
+        self._grow(_MAX_TYPES + _ROOM)
         self._token_cache: dict[str, tuple[list[int], list[float], int]] = {}
         self._lookup: dict[str, int] = {}
         self._proj: np.ndarray | None = None
@@ -452,8 +456,9 @@ class Featuriser:
         """Rows: word pairs then chunk types; columns: their k category weights, then their counts."""
         if self._proj is None or self._proj_coef is not coef:
             n_pairs = len(self.bigram_keys)
-            base = np.zeros((n_pairs, coef.shape[1] + self._counts.shape[1]))
-            base[:, : coef.shape[1]] = coef[self.off_bigram : self.off_bigram + n_pairs]
+            # room for a full cache: untouched rows cost no memory, and growing would copy everything
+            base = np.zeros((n_pairs + _MAX_TYPES + _ROOM, coef.shape[1] + self._counts.shape[1]))
+            base[:n_pairs, : coef.shape[1]] = coef[self.off_bigram : self.off_bigram + n_pairs]
             self._proj, self._proj_coef, self._proj_rows = base, coef, n_pairs
         n_rows = len(self.bigram_keys) + len(self._types)
         if self._proj_rows < n_rows:

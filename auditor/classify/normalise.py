@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from auditor.classify.chunkstats import Joined
 from auditor.classify.lexicon import Lexicons
 
 Span = tuple[int, int]
@@ -102,35 +103,56 @@ _SEPARATORS = np.array([ord(c) for c in " .-_*"], dtype=np.uint32)
 _RUNS = re.compile(r"([a-z])\1{2,}")
 
 
-def lines_to_normalise(text: str) -> list[int]:
-    """Indices of the lines of ``text`` that a normalising step could change, found with numpy.
-
-    A superset of the lines the steps match (see test_normalise_many_equals_normalise): a link (":/", or
-    "www" as three letters in a row), @ $ | +, a mask after a letter or digit, a digit next to a letter, "!"
-    inside a word, single letters between separators, a letter three times in a row."""
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    n = len(cp)
-    if n < 2:
-        return [0] if n and cp[0] in _SPECIAL else []
-    nxt = np.append(cp[1:], 10)  # the character after each one (a newline after the last)
-    letter = (cp >= 97) & (cp <= 122)
-    digit = (cp >= 48) & (cp <= 57)
-    wordish = letter | digit | np.isin(cp, _WORDISH) | (cp > 127)
-    flag = np.isin(cp, _SPECIAL)
-    flag |= (cp == 58) & (nxt == 47)  # "://"
-    flag[:-1] |= (letter | digit)[:-1] & np.isin(cp[1:], _MASKS)
-    flag[:-1] |= (letter[:-1] & digit[1:]) | (digit[:-1] & letter[1:])
-    bang = cp == 33
-    after_bangs = np.minimum.accumulate(np.where(bang, n, np.arange(n))[::-1])[::-1]  # next non-"!" char
-    inside = np.append(wordish, False)[np.minimum(after_bangs, n)]
-    flag[1:] |= bang[1:] & wordish[:-1] & inside[1:]
+def lines_for_steps(j: Joined) -> list[np.ndarray]:
+    """For each normalising step, the indices of the chunks it could change, found with numpy on the raw code
+    points (supersets; see test_batch_normalising_equals_one_chunk_at_a_time). Non-ASCII chunks go to every
+    step, since folding may turn their characters into letters and marks."""
+    raw = j.cp
+    n = len(raw)
+    if not n:
+        return [np.zeros(0, dtype=np.int64)] * len(STEP_NAMES)
+    lc = raw | 32  # ASCII letters lower-cased (other ASCII never becomes a letter this way)
+    letter = (lc >= 97) & (lc <= 122) & (raw < 128)
+    digit = (raw >= 48) & (raw <= 57)
+    at = raw == 64
+    nxt = np.append(raw[1:], 10)  # the character after each one (a newline after the last)
+    wordish = letter | digit | (raw > 127) | _any_of(raw, "_@$*#|+")
+    prev_wordish = np.append(False, wordish[:-1])
+    nxt_wordish = np.append(wordish[1:], False)
+    nxt_word = np.append((letter | digit | (raw == 95))[1:], False)
+    obfuscated = _any_of(raw, "$|+") | (at & (prev_wordish | ~nxt_word))
+    obfuscated |= _any_of(raw, "*#") & np.append(False, (letter | digit)[:-1])  # a mask inside a word
+    obfuscated |= (letter & np.append(digit[1:], False)) | (digit & np.append(letter[1:], False))
+    obfuscated |= (raw == 33) & prev_wordish & (nxt_wordish | (nxt == 33))  # "b!tch", "f!!ck"
+    triple = np.zeros(n, dtype=bool)
+    triple[:-2] = letter[:-2] & (lc[:-2] == lc[1:-1]) & (lc[1:-1] == lc[2:])
+    url = ((raw == 58) & (nxt == 47)) | (triple & (lc == 119))  # "://" or "www"
+    spaced = np.zeros(n, dtype=bool)
     if n >= 5:
-        sep = np.isin(cp, _SEPARATORS)
-        flag[:-4] |= letter[:-4] & sep[1:-3] & letter[2:-2] & sep[3:-1] & letter[4:]
-    if n >= 3:
-        flag[:-2] |= letter[:-2] & (cp[:-2] == cp[1:-1]) & (cp[1:-1] == cp[2:])
-    line = np.cumsum(cp == 10)
-    return np.unique(line[flag]).tolist()
+        sep = _any_of(raw, " .-_*")
+        spaced[:-4] = letter[:-4] & sep[1:-3] & letter[2:-2] & sep[3:-1] & letter[4:]
+    folded = raw > 127
+
+    def lines(mask: np.ndarray) -> np.ndarray:
+        return np.unique(j.line[mask | folded])
+
+    mentions = lines(at)
+    found = {
+        "url": lines(url),
+        "long_mention": mentions,
+        "mention": mentions,
+        "spaced": lines(spaced),
+        "obfuscated": lines(obfuscated),
+        "stretched": lines(triple),
+    }
+    return [found[name] for name in STEP_NAMES]
+
+
+def _any_of(cp: np.ndarray, chars: str) -> np.ndarray:
+    out = cp == ord(chars[0])
+    for c in chars[1:]:
+        out |= cp == ord(c)
+    return out
 
 
 def _two(m: re.Match[str]) -> str:
@@ -165,6 +187,7 @@ def _decode_obfuscated(word: str, lex: Lexicons) -> str | None:
 
 
 Step = tuple[re.Pattern[str], "str | Callable[[re.Match[str]], str]"]
+STEP_NAMES = ("url", "long_mention", "mention", "spaced", "obfuscated", "stretched")  # in the order applied
 
 
 def _steps(lex: Lexicons) -> list[Step]:
@@ -202,14 +225,15 @@ def _steps(lex: Lexicons) -> list[Step]:
         word = m.group()
         return lex.canonical(word) or _RUNS.sub(_two, word)
 
-    return [
-        (_URL, " httpurl "),
-        (_LONG_MENTION, " @user "),
-        (_MENTION, mention),
-        (_SPACED, spaced),
-        (_OBFUSCATED, obfuscated),
-        (_STRETCHED, stretched),
-    ]
+    steps = {
+        "url": (_URL, " httpurl "),
+        "long_mention": (_LONG_MENTION, " @user "),
+        "mention": (_MENTION, mention),
+        "spaced": (_SPACED, spaced),
+        "obfuscated": (_OBFUSCATED, obfuscated),
+        "stretched": (_STRETCHED, stretched),
+    }
+    return [steps[name] for name in STEP_NAMES]
 
 
 class Normaliser:
@@ -226,21 +250,20 @@ class Normaliser:
             text = pattern.sub(fn, text)
         return text
 
-    def normalise_many(self, chunks: list[str]) -> str:
+    def normalise_many(self, chunks: list[str], joined: Joined | None = None) -> str:
         """normalise() of many whitespace-free chunks, joined by newlines; equal to normalising each chunk,
-        but the regular expressions run once, and only over the chunks they could change."""
-        lines = "\n".join(chunks).lower().split("\n")
-        for i in [i for i, c in enumerate(chunks) if not c.isascii()]:
-            lines[i] = fold(chunks[i])  # only the few non-ASCII chunks need the full fold
-        text = "\n".join(lines)
-        todo = lines_to_normalise(text)
-        if not todo:
-            return text
-        changed = "\n".join([lines[i] for i in todo])
-        for pattern, fn in self.steps:  # no step matches across a newline
-            changed = pattern.sub(fn, changed)
-        for i, line in zip(todo, changed.split("\n"), strict=True):
-            lines[i] = line
+        but each step's regular expression runs once, over only the chunks it could change."""
+        j = joined if joined is not None else Joined.of(chunks)
+        lines = j.text.lower().split("\n")
+        per_step = lines_for_steps(j)
+        for i in np.flatnonzero(np.bincount(j.line[j.cp > 127], minlength=len(chunks))).tolist():
+            lines[i] = fold(chunks[i])
+        for (pattern, fn), todo in zip(self.steps, per_step, strict=True):  # no step crosses a newline
+            if len(todo):
+                idx = todo.tolist()
+                changed = pattern.sub(fn, "\n".join([lines[i] for i in idx])).split("\n")
+                for i, line in zip(idx, changed, strict=True):
+                    lines[i] = line
         return "\n".join(lines)
 
     def normalise_mapped(self, text: str) -> tuple[str, list[Span]]:
