@@ -76,6 +76,7 @@ def classify(
     """Score texts: one JSON line per input row, same order, with scores, flags and evidence."""
     from auditor.classify import CATEGORIES, Classifier
     from auditor.fsutil import atomic_file
+    from auditor.lang import assessable
     from auditor.policy import load_policy
     from auditor.sources.tabular import read_rows
 
@@ -88,13 +89,16 @@ def classify(
         while batch := list(islice(rows, CLASSIFY_BATCH)):
             results = classifier.classify([r["text"] for r in batch], thresholds=thresholds)
             for row, res in zip(batch, results, strict=True):
-                flags = [c for c in CATEGORIES if res.scores[c] >= thresholds[c]]
+                ok, reason = assessable(row["text"])
+                flags = [c for c in CATEGORIES if ok and res.scores[c] >= thresholds[c]]
                 line = {
                     "id": row["id"],
                     "scores": {c: round(float(res.scores[c]), 4) for c in CATEGORIES},
                     "flags": flags,
                     "evidence": {c: res.evidence.get(c, []) for c in flags},
                 }
+                if not ok:  # another language, or no words: not assessed, never "clean"
+                    line["not_assessed"] = reason
                 fh.write(json.dumps(line, ensure_ascii=False) + "\n")
             count += len(batch)
         return count

@@ -199,6 +199,10 @@ def write_cards(folder: Path, version: str, report: dict, manifest: dict, splits
         lines += [f"- {x}" for x in LIMITS[cat]]
         lines += [
             "- English only: other languages are marked not assessed by auditor.lang, never scored.",
+            "- Learnt from tweets. A post longer than 280 characters is scored in windows of about equal "
+            "length (at most 280 characters, whole words) and scores as its worst window; a word repeated "
+            "three or more times in a row is read once. A window that repeats one sentence several times "
+            "still weighs those words more than the sentence alone would.",
             "",
         ]
         (folder / f"{cat}.md").write_text("\n".join(lines), encoding="utf-8")

@@ -85,7 +85,7 @@ def _classify_lines(path: Path) -> list[dict]:
 def _check_contract(lines: list[dict], ids: list[str]) -> None:
     assert [line["id"] for line in lines] == ids
     for line in lines:
-        assert set(line) == {"id", "scores", "flags", "evidence"}
+        assert set(line) - {"not_assessed"} == {"id", "scores", "flags", "evidence"}
         assert list(line["scores"]) == list(CATEGORIES)
         assert all(0.0 <= p <= 1.0 for p in line["scores"].values())
         assert set(line["flags"]) <= set(CATEGORIES)
@@ -110,6 +110,24 @@ def test_classify_jsonl(tmp_path):
     assert "profanity" in lines[1]["flags"]
     assert any("f***ing" in e or "hell" in e for e in lines[1]["evidence"]["profanity"])
     assert lines[0]["flags"] == []
+
+
+def test_classify_marks_other_languages_not_assessed(tmp_path):
+    """A text the models cannot read gets no flags and says why, so it is never taken as clean."""
+    src = tmp_path / "in.jsonl"
+    rows = [
+        ("fr", "Quelle journée épouvantable, ce putain de train est encore en retard ce matin"),
+        ("empty", "https://example.com 🙂"),
+        ("en", "This traffic is f***ing awful, what the actual hell"),
+    ]
+    src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows))
+    out = tmp_path / "out.jsonl"
+    assert run("classify", str(src), "-o", str(out)).returncode == 0
+    lines = {x["id"]: x for x in _classify_lines(out)}
+    _check_contract(list(lines.values()), ["fr", "empty", "en"])
+    assert "fr" in lines["fr"]["not_assessed"] and lines["fr"]["flags"] == []
+    assert lines["empty"]["not_assessed"] == "no text to assess" and lines["empty"]["flags"] == []
+    assert "not_assessed" not in lines["en"] and "profanity" in lines["en"]["flags"]
 
 
 def test_classify_csv_and_stdin_agree(tmp_path):

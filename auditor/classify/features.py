@@ -121,6 +121,9 @@ class Featuriser:
         char_all: bool = False,
         char_weight: float = 1.0,
         binary: bool = False,
+        cluster_words: Sequence[str] = (),
+        cluster_ids: np.ndarray | None = None,
+        cluster_weight: float = 1.0,
     ) -> None:
         self.lex = lex
         self.char_all = char_all  # character n-grams for every word, not only those outside the vocabulary
@@ -133,7 +136,15 @@ class Featuriser:
         self.n_vocab = len(self.vocab)
         self.off_bigram = self.n_vocab
         self.off_lex = self.off_bigram + len(self.bigram_keys)
-        self.off_hash = self.off_lex + len(CLASSES)
+        # distributional word classes (models/clusters.py): word -> its class ids, one column per class
+        self.cluster_words = list(cluster_words)
+        ids = np.asarray(cluster_ids if cluster_ids is not None else [], dtype=np.int64)
+        self.cluster_ids = ids.reshape(len(ids), -1) if ids.size else np.zeros((0, 1), dtype=np.int64)
+        self.cluster_weight = cluster_weight
+        self.n_clusters = int(self.cluster_ids.max()) + 1 if self.cluster_ids.size else 0
+        self._cluster_row = {w: i for i, w in enumerate(self.cluster_words)}
+        self.off_cluster = self.off_lex + len(CLASSES)
+        self.off_hash = self.off_cluster + self.n_clusters
         self.off_doc = self.off_hash + N_HASH
         self.n_features = self.off_doc + len(DOC_FEATURES)
         # may word id i (shifted by 2 so -2/-1 map to False) start / end a known word pair?
@@ -239,6 +250,10 @@ class Featuriser:
             for c in self.lex.classes_of.get(tok, ()):
                 cols.append(self.off_lex + c)
                 vals.append(1.0)
+            if tok in self._cluster_row:
+                classes = self.cluster_ids[self._cluster_row[tok]].tolist()
+                cols += [self.off_cluster + c for c in classes]
+                vals += [self.cluster_weight] * len(classes)
             hit = self._token_cache[tok] = (cols, vals, i)
         return hit
 
@@ -283,6 +298,14 @@ class Featuriser:
             rows.append(lex_rows)
             cols.append(self.off_lex + lex_cls)
             vals.append(np.ones(len(hits)))
+        # distributional word classes
+        if self.n_clusters:
+            where = np.fromiter(map(self._cluster_row.get, words, repeat(-1)), np.int64, len(words))
+            has = np.flatnonzero(where >= 0)
+            levels = self.cluster_ids.shape[1]
+            rows.append(np.repeat(chunk_of[has], levels))
+            cols.append(self.off_cluster + self.cluster_ids[where[has]].ravel())
+            vals.append(np.full(len(has) * levels, self.cluster_weight))
         # word pairs inside a chunk ("don't-care", "f*cking-idiot")
         pair_rows, pair_where = self._pairs(wid[:-1], wid[1:], chunk_of[:-1] == chunk_of[1:], chunk_of[:-1])
         rows.append(pair_rows)

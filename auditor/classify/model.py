@@ -53,6 +53,9 @@ class Classifier:
             char_all=bool(options.get("char_all", False)),
             char_weight=float(options.get("char_weight", 1.0)),
             binary=bool(options.get("binary", False)),
+            cluster_words=[str(w) for w in state.get("cluster_words", ())],
+            cluster_ids=state.get("cluster_ids"),
+            cluster_weight=float(options.get("cluster_weight", 1.0)),
         )
         self.coef = np.asarray(state["coef"], dtype=np.float64)
         self.intercept = np.asarray(state["intercept"], dtype=np.float64)
