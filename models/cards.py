@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from clusters import LEVELS
+from data import AUGMENT_WEIGHT, DAVIDSON_WEIGHT, UNT_INSULT_WEIGHT
+
 from auditor.classify.model import CATEGORIES
 
 LICENCES = {
@@ -31,6 +34,11 @@ CALIBRATION = {
     "snark": "SemEval-2018 irony tweets, reweighted so that 25% are snark, the share of sarcastic tweets "
     "iSarcasmEval's authors marked in their own timelines",
 }
+WORD_CLASSES = {
+    cat: f"{' + '.join(f'{k:,}' for k in LEVELS)} classes of words that occur in similar contexts, learned "
+    "without labels from the text of the training rows of every file in shared/data"
+    for cat in ("politics", "profanity", "insult", "hate")
+} | {"snark": "present in the shared features but not used by this category: they did not help it"}
 PURPOSE = {
     "politics": "Politics and debated social issues (topic only: never which side, never the "
     "person's leaning).",
@@ -127,7 +135,8 @@ def write_cards(folder: Path, version: str, report: dict, manifest: dict, splits
             "## Model",
             "Logistic regression (liblinear, class-balanced) on the shared featuriser: de-obfuscated words "
             "(look-alike letters, leetspeak, masks, spacing and stretching undone), word pairs, lexicon "
-            "classes (models/lexicons), hashed character 3-4-grams of words outside the vocabulary, and "
+            "classes (models/lexicons), distributional word classes (models/clusters.py; "
+            f"{WORD_CLASSES[cat]}), hashed character 3-4-grams of words outside the vocabulary, and "
             "tone features (!, ?, CAPS, quotes, emoji, lexicon co-occurrences). Scores are calibrated with "
             "isotonic regression fitted on 5-fold out-of-fold scores of the training split, never on "
             f"validation (calibrated on: {CALIBRATION[cat]}). Stored as column {CATEGORIES.index(cat)} of "
@@ -143,7 +152,9 @@ def write_cards(folder: Path, version: str, report: dict, manifest: dict, splits
         lines += [
             "",
             f"Positives: {sum(splits[cat].labels)} of {len(splits[cat])}. Hand-written examples count "
-            "5 times. Rows whose text repeats any validation tweet were removed.",
+            f"{AUGMENT_WEIGHT:g} times; for profanity and insult Davidson's tweets count {DAVIDSON_WEIGHT:g} "
+            f"and (insult only) OLID's untargeted profanity {UNT_INSULT_WEIGHT:g} as a negative. Rows whose "
+            "text repeats any validation tweet were removed.",
             "",
             "## Validation",
             f"Split: {s['split']} ({s['n']} texts, {s['positives']} positive). Threshold 0.5.",

@@ -18,6 +18,12 @@ from pathlib import Path
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 AUGMENT = Path(__file__).resolve().parent / "augment"
 AUGMENT_WEIGHT = 5.0  # a hand-written example counts as this many tweets
+# Davidson's tweets (2017, mostly US slang) differ from OLID's: as profanity/insult examples they count less.
+DAVIDSON_WEIGHT = 0.1
+# OLID's untargeted profanity (UNT) is a weak negative for insult: it keeps swearing apart from insults
+# without teaching the insult head that every offensive tweet is clean (the hand-written untargeted
+# exclamations stay full-weight negatives).
+UNT_INSULT_WEIGHT = 0.3
 SARCASM_WEIGHT = 0.25  # iSarcasmEval tweets (author-labelled sarcasm) count less: a different notion of irony
 POLITICS_SHARE = 0.12  # share of political posts in the everyday mix used to validate politics
 SNARK_SHARE = 0.25  # share of sarcastic posts iSarcasmEval's authors marked in their own timelines
@@ -121,10 +127,10 @@ class Corpus:
                 s.add(r["text"], int(lex_hit(r["text"])), "olid")
         dav = list(self._train("davidson.jsonl"))
         for r in capped([r for r in dav if r["label"] == "offensive_language"], 6000, 11):
-            s.add(r["text"], 1, "davidson")
+            s.add(r["text"], 1, "davidson", DAVIDSON_WEIGHT)
         for r in dav:
             if r["label"] == "neither":
-                s.add(r["text"], 0, "davidson")
+                s.add(r["text"], 0, "davidson", DAVIDSON_WEIGHT)
         self._augment(
             s,
             {
@@ -143,14 +149,16 @@ class Corpus:
         3,000 of Davidson's offensive tweets addressed to someone (a second-person word) as insults."""
         s = Split()
         for r in self._train("olid.jsonl"):
-            s.add(r["text"], int(r["label"] == "OFF" and r.get("label_b") == "TIN"), "olid")
+            unt = r["label"] == "OFF" and r.get("label_b") == "UNT"
+            tin = r["label"] == "OFF" and r.get("label_b") == "TIN"
+            s.add(r["text"], int(tin), "olid", UNT_INSULT_WEIGHT if unt else 1.0)
         if second_person is not None:
             dav = [r["text"] for r in self._train("davidson.jsonl") if r["label"] == "offensive_language"]
             for text in capped([t for t in dav if second_person(t)], 3000, 5):
-                s.add(text, 1, "davidson")
+                s.add(text, 1, "davidson", DAVIDSON_WEIGHT)
         for r in self._train("davidson.jsonl"):
             if r["label"] == "neither":
-                s.add(r["text"], 0, "davidson")
+                s.add(r["text"], 0, "davidson", DAVIDSON_WEIGHT)
         self._augment(
             s,
             {

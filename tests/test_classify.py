@@ -255,7 +255,18 @@ def test_fast_scoring_equals_feature_matrix(clf):
         "ѕһіt 𝗳𝘂𝗰𝗸 fu\u200bck a$$ b!tch",
     ]
     fast = clf.decision_function(texts)
-    cold = Featuriser(clf.featuriser.lex, clf.featuriser.vocab, clf.featuriser.bigram_keys)
+    f = clf.featuriser
+    cold = Featuriser(
+        f.lex,
+        f.vocab,
+        f.bigram_keys,
+        char_all=f.char_all,
+        char_weight=f.char_weight,
+        binary=f.binary,
+        cluster_words=f.cluster_words,
+        cluster_ids=f.cluster_ids,
+        cluster_weight=f.cluster_weight,
+    )
     plain = np.asarray(cold.transform(texts) @ clf.coef) + clf.intercept
     assert np.allclose(fast, plain)
 
