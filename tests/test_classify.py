@@ -374,6 +374,10 @@ def test_batch_normalising_equals_one_chunk_at_a_time(clf, seed):
     every chunk on its own (leetspeak, masks, links, mentions, spaced and stretched letters, look-alikes)."""
     lex = clf.featuriser.lex
     chunks = CHUNKS + _hostile_chunks(20_000, seed, sorted(lex.classes_of))
+    rng = random.Random(seed)
+    glue = ["", "", "-", ".", "_", "*", "$", "@", "!", "#", ":", "/", "9"]  # pieces run together
+    chunks += ["".join(rng.choice(chunks) + rng.choice(glue) for _ in range(3)) for _ in range(5_000)]
+    chunks = list(dict.fromkeys(chunks))
     one_by_one = [Normaliser(lex).normalise(c) for c in chunks]
     assert Normaliser(lex).normalise_many(chunks).split("\n") == one_by_one
 

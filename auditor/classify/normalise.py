@@ -74,7 +74,8 @@ _MENTION = re.compile(r"(?<![\w@])@(?!user(?!\w))(\w{1,8})(?!\w)")  # "@user" is
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z][ .\-_*]){2,}[a-z](?![a-z0-9])")
 # A word-like run mixing letters with digits or symbols used as letters or masks: sh1t, a$$, f*ck, b!tch.
 _OBFUSCATED = re.compile(
-    r"(?<![\w@$*#!])(?!@user(?![\w@$*#!|+]))(?=[\w@$*#!|+]*[@$*#!0-9|+])(?=[\w@$*#!|+]*[a-z])[\w@$*#!|+]{3,}"
+    r"(?<![\w@$*#!])(?![#*])(?!@user(?![\w@$*#!|+]))(?=[\w@$*#!|+]*[@$*#!0-9|+])(?=[\w@$*#!|+]*[a-z])"
+    r"[\w@$*#!|+]{3,}"
 )
 # A word with a letter repeated three times or more: fuuuck, shiiit, sooo.
 _STRETCHED = re.compile(r"(?<![a-z])[a-z]*([a-z])\1{2,}[a-z]*")  # tried at word starts only
@@ -117,13 +118,7 @@ def lines_for_steps(j: Joined) -> list[np.ndarray]:
     at = raw == 64
     nxt = np.append(raw[1:], 10)  # the character after each one (a newline after the last)
     wordish = letter | digit | (raw > 127) | _any_of(raw, "_@$*#|+")
-    prev_wordish = np.append(False, wordish[:-1])
-    nxt_wordish = np.append(wordish[1:], False)
-    nxt_word = np.append((letter | digit | (raw == 95))[1:], False)
-    obfuscated = _any_of(raw, "$|+") | (at & (prev_wordish | ~nxt_word))
-    obfuscated |= _any_of(raw, "*#") & np.append(False, (letter | digit)[:-1])  # a mask inside a word
-    obfuscated |= (letter & np.append(digit[1:], False)) | (digit & np.append(letter[1:], False))
-    obfuscated |= (raw == 33) & prev_wordish & (nxt_wordish | (nxt == 33))  # "b!tch", "f!!ck"
+    obfuscated = _obfuscation_candidates(raw, letter, digit, wordish)
     triple = np.zeros(n, dtype=bool)
     triple[:-2] = letter[:-2] & (lc[:-2] == lc[1:-1]) & (lc[1:-1] == lc[2:])
     url = ((raw == 58) & (nxt == 47)) | (triple & (lc == 119))  # "://" or "www"
@@ -146,6 +141,41 @@ def lines_for_steps(j: Joined) -> list[np.ndarray]:
         "stretched": lines(triple),
     }
     return [found[name] for name in STEP_NAMES]
+
+
+def _obfuscation_candidates(
+    raw: np.ndarray, letter: np.ndarray, digit: np.ndarray, wordish: np.ndarray
+) -> np.ndarray:
+    """Characters of the words the obfuscation step could decode: a run of word characters (as _OBFUSCATED
+    sees them) made only of letters, leetspeak digits, @ $ ! | + and masks, with a letter and a mark that is
+    not a leading or trailing "!" ("sh1t", "a$$", "f**k", "b!tch"; not "covid19", "h2o", "wow!!"). An "@"
+    after $ * # ! | + also counts: replacing the mention there could leave such a word."""
+    n = len(raw)
+    bang = raw == 33
+    wordish = wordish | bang  # _OBFUSCATED's word characters include "!"
+    run_start = wordish & ~np.append(False, wordish[:-1])
+    run = np.cumsum(run_start) - 1  # run index of each character (meaningful where wordish)
+    n_runs = int(run[-1]) + 1 if n else 0
+    if not n_runs:
+        return np.zeros(n, dtype=bool)
+    leet = _any_of(raw, "013457") | _any_of(raw, "@$!|+*#")
+    allowed = letter | leet
+    after_bangs = np.minimum.accumulate(np.where(bang, n, np.arange(n))[::-1])[::-1]  # next non-"!" char
+    before = np.maximum.accumulate(np.where(bang, -1, np.arange(n)))  # last non-"!" char at or before
+    inner_bang = bang & np.append(wordish & ~bang, False)[np.minimum(after_bangs, n)]
+    inner_bang &= np.append(False, wordish & ~bang)[before + 1]
+    marked = (leet & ~bang) | inner_bang
+    # a word starting with # or * is never decoded (#hashtags, *emphasis*); "@name" was a mention
+    word_char = letter | digit | (raw == 95)
+    marked &= ~(run_start & (_any_of(raw, "#*") | ((raw == 64) & np.append(word_char[1:], False))))
+
+    def per_run(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(run[mask & wordish], minlength=n_runs) > 0
+
+    good = ~per_run(wordish & ~allowed) & per_run(marked) & per_run(letter)
+    out = wordish & good[np.maximum(run, 0)]
+    out[1:] |= (raw[1:] == 64) & _any_of(raw[:-1], "$*#!|+")
+    return out
 
 
 def _any_of(cp: np.ndarray, chars: str) -> np.ndarray:
@@ -183,7 +213,7 @@ def _decode_obfuscated(word: str, lex: Lexicons) -> str | None:
         return lex.canonical(plain)
     if plain[0] not in "*#" and _MASK.search(plain) and _LETTER.search(plain):  # not #hashtags
         return lex.match_masked(_MASK.sub(_mask_class, plain))
-    return plain if plain in lex.classes_of else None  # listed words with digits ("2a")
+    return None  # digits that are not leetspeak ("covid19", "2a") stay as written
 
 
 Step = tuple[re.Pattern[str], "str | Callable[[re.Match[str]], str]"]
