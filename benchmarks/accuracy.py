@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "models"))
 from data import DEFAULT_DATA, Corpus, capped, held_out  # noqa: E402
 from metrics import f1_pos, macro_f1, validation_report  # noqa: E402
 
-from auditor.classify import Classifier  # noqa: E402
+from auditor.classify import CATEGORIES, Classifier  # noqa: E402
 
 TARGETS = {"offensive": 0.80, "snark": 0.65, "hate": 0.55, "politics": 0.75}
 
@@ -117,6 +117,13 @@ def alt_profanity_check(corpus: Corpus) -> float | None:
     return macro_f1(np.array(val.labels), pred)
 
 
+def everyday_flag_rates(clf: Classifier, corpus: Corpus) -> tuple[int, dict[str, float]]:
+    """Share of everyday tweets (the emoji task's validation tweets) at or over 0.5, per category."""
+    texts = [r["text"] for r in corpus._val("tweeteval/emoji.jsonl")]
+    probs = clf.predict_proba(texts)
+    return len(texts), {c: float((probs[:, j] >= 0.5).mean()) for j, c in enumerate(CATEGORIES)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -161,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
             f"  {cat:<10} {s['measure']}: {s['value']:.3f} (P {s['precision']:.3f} R {s['recall']:.3f}, "
             f"Brier {s['brier']:.4f}, n={s['n']}){extra}"
         )
+    n_everyday, rates = everyday_flag_rates(clf, corpus)
+    print(
+        f"everyday tweets at 0.5 or more ({n_everyday:,} emoji-task val tweets): "
+        + ", ".join(f"{c} {r:.1%}" for c, r in rates.items())
+    )
     print(f"({time.time() - started:.0f} s)")
     if args.json:
         args.json.write_text(

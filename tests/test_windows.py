@@ -15,14 +15,15 @@ FAREWELL = (
 )
 LUNCH = "We had a lovely team lunch today and talked about the new garden project. " * 40
 OFFSITE = (
-    "Back from our team offsite in the mountains and my heart is full. We started each morning with a slow walk "
-    "by the lake, then spent the days sketching ideas for next year on big sheets of paper. Priya ran a brilliant "
-    "workshop on customer interviews, and Tom taught half of us how to make proper sourdough in the lodge "
-    "kitchen. The evenings were board games, terrible karaoke and far too many marshmallows by the fire. I came "
-    "home with a notebook full of plans, a slightly sunburnt nose and a real sense of how lucky I am to work with "
-    "these people. Huge thanks to Mei for organising everything down to the last packed lunch, and to the lodge "
-    "staff who looked after us so well. If your team has never done an offsite like this, I cannot recommend it "
-    "enough. Now back to the inbox, coffee in hand, ready for a busy quarter."
+    'Back from our team offsite in the mountains and my heart is full. We started each morning with '
+    'a slow walk by the lake, then spent the days sketching ideas for next year on big sheets of '
+    'paper. Priya ran a brilliant workshop on customer interviews, and Tom taught half of us how to '
+    'make proper sourdough in the lodge kitchen. The evenings were board games, terrible karaoke and'
+    ' far too many marshmallows by the fire. I came home with a notebook full of plans, a slightly '
+    'sunburnt nose and a real sense of how lucky I am to work with these people. Huge thanks to Mei '
+    'for organising everything down to the last packed lunch, and to the lodge staff who looked '
+    'after us so well. If your team has never done an offsite like this, I cannot recommend it '
+    'enough. Now back to the inbox, coffee in hand, ready for a busy quarter.'
 )
 
 
