@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Literal
 
+from auditor.textclean import valid_unicode
+
 Kind = Literal["post", "reply", "repost", "quote", "comment"]
 Visibility = Literal["public", "unlisted", "private", "direct", "unknown"]
 
@@ -37,7 +39,12 @@ class Post:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.id = str(self.id)
+        # lone surrogates from broken JSON escapes would stop the report from being written as UTF-8
+        self.id = valid_unicode(str(self.id))
+        self.text, self.raw_text = valid_unicode(self.text), valid_unicode(self.raw_text)
+        self.author = valid_unicode(self.author)
+        self.url = valid_unicode(self.url) if self.url else self.url
+        self.account = valid_unicode(self.account) if self.account else self.account
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}")
         if self.visibility not in VISIBILITIES:

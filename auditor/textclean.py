@@ -11,6 +11,16 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
+def valid_unicode(text: str) -> str:
+    """The text with surrogate pairs joined and lone surrogates (from broken JSON escapes such as "\\ud800")
+    replaced by U+FFFD, so it can be written as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 def clean_text(text: str | None) -> str:
     """NFKC (math bold 𝗪𝗛𝗔𝗧 → WHAT, full-width → ASCII), drop zero-width characters, tidy whitespace."""
     if not text:

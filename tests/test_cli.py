@@ -239,3 +239,23 @@ def test_version_and_help():
     assert proc.returncode == 0 and proc.stdout.startswith("auditor ")
     proc = run("formats")
     assert proc.returncode == 0 and "x-archive" in proc.stdout
+
+
+def test_lone_surrogates_from_broken_json_escapes(tmp_path):
+    """A JSON escape such as \\ud800 without its pair makes a string Python cannot write as UTF-8; the audit
+    and classify still work, showing U+FFFD for the broken character."""
+    src = tmp_path / "broken.jsonl"
+    src.write_text(
+        '{"id": "1", "text": "bad \\ud800 escape, you absolute idiot", "created_at": "2024-01-01"}\n'
+        '{"id": "2", "text": "pair \\ud83d\\ude00 from you, absolute idiot", "created_at": "2024-01-02"}\n',
+        encoding="ascii",
+    )
+    proc = run("classify", str(src))
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(x)["id"] for x in proc.stdout.splitlines()] == ["1", "2"]
+    out = tmp_path / "out"
+    proc = run("audit", str(src), "--out", str(out), "--no-pdf", "--person", "Broken Escapes")
+    assert proc.returncode == 0, proc.stderr
+    html = (out / "broken-escapes" / "report.html").read_text(encoding="utf-8")
+    assert "bad \ufffd escape" in html
+    assert "\U0001f600" in html or "&#128512;" in html  # the valid pair is joined into one emoji

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from auditor.errors import AuditorError
 from auditor.post import Post
+from auditor.textclean import valid_unicode
 
 
 @dataclass
@@ -20,6 +21,10 @@ class SourceResult:
     display_name: str | None = None
     source: str = ""  # the file path or live spec it came from
     notes: list[str] = field(default_factory=list)  # completeness warnings shown in the report
+
+    def __post_init__(self) -> None:
+        self.account = valid_unicode(self.account)  # names from broken JSON escapes must still print
+        self.display_name = valid_unicode(self.display_name) if self.display_name else self.display_name
 
 
 @dataclass(frozen=True)
