@@ -271,14 +271,26 @@ def test_fast_scoring_equals_feature_matrix(clf):
     assert np.allclose(fast, plain)
 
 
-def test_evidence_contributions_add_up(clf):
-    """Evidence comes from the model: the phrase contributions plus tone features give the raw score."""
+EVIDENCE_TEXTS = [
+    "You are a useless idiot, this is fucking embarrassing!!",
+    "Sooooo tired of this #fuck!! @someone https://example.com/x and www.example.org too",
+    "f u c k the printer, it's BROKEN again... sh1t a$$ b!tch f**k",
+    "\u0455\u04bb\u0456t \U0001d5f3\U0001d602\U0001d5f0\U0001d5f8 fu\u200bck, covid19 h2o 10am 2a! @ss",
+    "The senator's zxqvbnm proposal on immigration, taxes & abortion... \U0001f621\U0001f621 \"quote\"",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", EVIDENCE_TEXTS)
+def test_evidence_contributions_add_up(clf, text):
+    """Evidence comes from the model: the phrase contributions plus tone features give the raw score. The
+    evidence path featurises one token at a time (token_features, normalise_mapped), independently of the
+    batch path that scores, so this also checks the batch featuriser token by token."""
     from auditor.classify.evidence import unit_contributions
 
-    text = "You are a useless idiot, this is fucking embarrassing!!"
     raw = clf.decision_function([text])[0]
+    units, dense, _ = clf.featuriser.units(text)
     for j, cat in enumerate(CATEGORIES):
-        units, dense, _ = clf.featuriser.units(text)
         total = sum(u[0] for u in unit_contributions(clf.featuriser, clf.coef[:, j], text))
         total += dense @ clf.coef[clf.featuriser.off_doc :, j] + clf.intercept[j]
         assert abs(total - raw[j]) < 1e-6, cat

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -90,6 +90,34 @@ class PairTable:
         return out
 
 
+class TokenRecords:
+    """Every token the model knows something about (vocabulary, lexicon classes, word classes), plus the
+    newline between chunks, behind one dictionary: a single lookup per token answers every question."""
+
+    NEWLINE = 0
+
+    def __init__(self, index: dict[str, int], classes_of: dict, cluster_row: dict[str, int]) -> None:
+        tokens = list(dict.fromkeys(["\n", "httpurl", *index, *classes_of, *cluster_row]))
+        self.id = {t: i for i, t in enumerate(tokens)}
+        self.unknown = len(tokens)  # the record of every other token
+        self.url = self.id["httpurl"]
+        tokens.append("")
+        self.vocab = np.array([index.get(t, -1) for t in tokens], dtype=np.int64)
+        self.alpha = np.array([t.isalpha() for t in tokens], dtype=bool)
+        self.cluster = np.array([cluster_row.get(t, -1) for t in tokens], dtype=np.int64)
+        classes = [classes_of.get(t, ()) for t in tokens]
+        self.class_ptr = np.cumsum([0, *map(len, classes)])
+        self.class_idx = np.array([c for cs in classes for c in cs], dtype=np.int64)
+
+    def classes(self, rec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in rec, lexicon class) for every lexicon class of every record in rec."""
+        n = self.class_ptr[rec + 1] - self.class_ptr[rec]
+        where = np.flatnonzero(n)
+        n = n[where]
+        first = np.repeat(self.class_ptr[rec[where]] - (np.cumsum(n) - n), n)
+        return np.repeat(where, n), self.class_idx[first + np.arange(int(n.sum()))]
+
+
 @dataclass
 class Unit:
     """A word or word pair of one text: its feature columns/values (unscaled) and its span in the original."""
@@ -143,6 +171,7 @@ class Featuriser:
         self.cluster_weight = cluster_weight
         self.n_clusters = int(self.cluster_ids.max()) + 1 if self.cluster_ids.size else 0
         self._cluster_row = {w: i for i, w in enumerate(self.cluster_words)}
+        self._records = TokenRecords(self.index, lex.classes_of, self._cluster_row)
         self.off_cluster = self.off_lex + len(CLASSES)
         self.off_hash = self.off_cluster + self.n_clusters
         self.off_doc = self.off_hash + N_HASH
@@ -276,31 +305,33 @@ class Featuriser:
         joined = Joined.of(chunks)
         counts[:, :n_counts] = style_counts(joined)
         toks = _TOKEN_OR_NEWLINE.findall(self.normaliser.normalise_many(chunks, joined))
-        newline = np.fromiter(map("\n".__eq__, toks), dtype=bool, count=len(toks))
-        chunk_of = np.cumsum(newline)[~newline]  # chunk index of every token
-        words = [t for t in toks if t != "\n"]
-        wid = np.fromiter(map(self.index.get, words, repeat(-1)), dtype=np.int64, count=len(words))
-        counts[:, 0] = np.bincount(chunk_of, np.fromiter(map("httpurl".__eq__, words), bool), n)[:n] > 0
+        known = self._records
+        rec = np.fromiter(map(known.id.get, toks, repeat(known.unknown)), dtype=np.int64, count=len(toks))
+        newline = rec == known.NEWLINE
+        word_at = np.flatnonzero(~newline)  # where each word is in toks
+        chunk_of = np.cumsum(newline)[word_at]  # chunk index of every word
+        rec = rec[word_at]
+        wid = known.vocab[rec]
+        counts[:, 0] = np.bincount(chunk_of, rec == known.url, n)[:n] > 0
         rows, cols, vals = [chunk_of[wid >= 0]], [wid[wid >= 0]], [np.ones(int((wid >= 0).sum()))]
         # character n-grams of words outside the vocabulary (of every word with char_all)
-        alpha = np.fromiter(map(str.isalpha, words), dtype=bool, count=len(words))
+        alpha = known.alpha[rec]
+        unknown = np.flatnonzero(rec == known.unknown)
+        alpha[unknown] = [toks[i].isalpha() for i in word_at[unknown].tolist()]
         need = np.flatnonzero(alpha if self.char_all else alpha & (wid < 0))
-        owner, buckets, per_word = gram_buckets([words[i] for i in need.tolist()])
+        owner, buckets, per_word = gram_buckets([toks[i] for i in word_at[need].tolist()])
         rows.append(chunk_of[need][owner])
         cols.append(self.off_hash + buckets)
         vals.append((self.char_weight / np.sqrt(per_word))[owner])
-        # lexicon classes (few words have one)
-        classes = list(map(self.lex.classes_of.get, words))
-        hits = [(int(chunk_of[i]), c) for i in compress(range(len(words)), classes) for c in classes[i]]
-        if hits:
-            lex_rows, lex_cls = np.array(hits, dtype=np.int64).T
-            np.add.at(counts, (lex_rows, n_counts + lex_cls), 1.0)
-            rows.append(lex_rows)
-            cols.append(self.off_lex + lex_cls)
-            vals.append(np.ones(len(hits)))
+        # lexicon classes
+        at, lex_cls = known.classes(rec)
+        np.add.at(counts, (chunk_of[at], n_counts + lex_cls), 1.0)
+        rows.append(chunk_of[at])
+        cols.append(self.off_lex + lex_cls)
+        vals.append(np.ones(len(at)))
         # distributional word classes
         if self.n_clusters:
-            where = np.fromiter(map(self._cluster_row.get, words, repeat(-1)), np.int64, len(words))
+            where = known.cluster[rec]
             has = np.flatnonzero(where >= 0)
             levels = self.cluster_ids.shape[1]
             rows.append(np.repeat(chunk_of[has], levels))
@@ -413,9 +444,10 @@ class Featuriser:
         ids = np.fromiter(map(lookup.get, chunks, repeat(-1)), dtype=np.int64, count=len(chunks))
         missing = np.flatnonzero(ids < 0).tolist()
         if missing:  # new chunk types: featurised together, then cached
-            new = [chunks[i] for i in missing]
-            self._add_types(list(dict.fromkeys(new)))
-            ids[missing] = np.fromiter(map(lookup.__getitem__, new), dtype=np.int64, count=len(new))
+            first_new = len(self._types)
+            order: dict[str, int] = {}
+            ids[missing] = first_new + np.array([order.setdefault(chunks[i], len(order)) for i in missing])
+            self._add_types(list(order))
         kept = None  # positions of the chunks read (all, unless repeats were read once)
         if windows:
             keep = collapse_mask(ids)
