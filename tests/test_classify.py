@@ -262,7 +262,6 @@ def test_fast_scoring_equals_feature_matrix(clf):
         f.bigram_keys,
         char_all=f.char_all,
         char_weight=f.char_weight,
-        binary=f.binary,
         cluster_words=f.cluster_words,
         cluster_ids=f.cluster_ids,
         cluster_weight=f.cluster_weight,

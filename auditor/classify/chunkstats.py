@@ -20,7 +20,6 @@ COUNTS = (
     ("emoji", 1),
 )
 N_HASH = 1 << 16
-_QUOTES = (ord('"'), 0x201C, 0x201D)
 _MIX = np.uint64(1000003)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
@@ -71,7 +70,7 @@ def style_counts(j: Joined) -> np.ndarray:
     run3[:-2] = upper[:-2] & upper[1:-1] & upper[2:]
     run3[1:] &= ~upper[:-1]
     out[:, 4] = j.per_chunk(run3)
-    out[:, 5] = j.per_chunk(np.isin(cp, _QUOTES))
+    out[:, 5] = j.per_chunk((cp == ord('"')) | (cp == 0x201C) | (cp == 0x201D))  # " “ ”
     out[:, 6] = j.per_chunk(cp == ord("#"))
     dots = cp == ord(".")
     ellipsis = cp == 0x2026

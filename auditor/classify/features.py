@@ -148,7 +148,6 @@ class Featuriser:
         bigram_keys: np.ndarray,
         char_all: bool = False,
         char_weight: float = 1.0,
-        binary: bool = False,
         cluster_words: Sequence[str] = (),
         cluster_ids: np.ndarray | None = None,
         cluster_weight: float = 1.0,
@@ -156,7 +155,6 @@ class Featuriser:
         self.lex = lex
         self.char_all = char_all  # character n-grams for every word, not only those outside the vocabulary
         self.char_weight = char_weight
-        self.binary = binary  # a chunk type or word pair counts once per row, however often it occurs
         self.normaliser = Normaliser(lex)
         self.vocab = list(vocab)
         self.index = {w: i for i, w in enumerate(self.vocab)}
@@ -217,16 +215,9 @@ class Featuriser:
         return cls(lex, words, np.array(sorted(keys[:max_bigrams]), dtype=np.int64), **options)
 
     # ----- tokens -----
-    def chunk_tokens(self, chunk: str) -> list[str]:
-        """Normalised tokens of one whitespace-free chunk."""
-        return TOKEN_RE.findall(self.normaliser.normalise(chunk))
-
-    def tokens(self, text: str) -> list[str]:
-        """Normalised tokens of a text, exactly as the featuriser sees them."""
-        return self.tokens_of_texts([text])[0]
-
     def tokens_of_texts(self, texts: Sequence[str]) -> list[list[str]]:
-        """tokens() of many texts, normalising each distinct chunk once."""
+        """The normalised tokens of every text, exactly as the featuriser sees them (each distinct chunk is
+        normalised once)."""
         split = [self._joined_chunks(t.split()) for t in texts]
         distinct = list(dict.fromkeys(c for chunks in split for c in chunks))
         normalised = self.normaliser.normalise_many(distinct).split("\n")
@@ -266,25 +257,45 @@ class Featuriser:
 
     # ----- one token (evidence) -----
     def token_features(self, tok: str) -> tuple[list[int], list[float], int]:
-        """Columns and values of one token (word or OOV n-grams, lexicon classes) and its vocabulary id;
-        the same entries a chunk type gets for the token."""
+        """Columns and values of one token and its vocabulary id: the entries a chunk type gets for it."""
         hit = self._token_cache.get(tok)
         if hit is None:
-            i = self.index.get(tok, -1)
-            cols, vals = ([i], [1.0]) if i >= 0 else ([], [])
-            if tok.isalpha() and (i < 0 or self.char_all):
-                _, buckets, per_word = gram_buckets([tok])
-                cols += (self.off_hash + buckets).tolist()
-                vals += [self.char_weight / np.sqrt(per_word[0])] * len(buckets)
-            for c in self.lex.classes_of.get(tok, ()):
-                cols.append(self.off_lex + c)
-                vals.append(1.0)
-            if tok in self._cluster_row:
-                classes = self.cluster_ids[self._cluster_row[tok]].tolist()
-                cols += [self.off_cluster + c for c in classes]
-                vals += [self.cluster_weight] * len(classes)
-            hit = self._token_cache[tok] = (cols, vals, i)
+            rec = np.array([self._records.id.get(tok, self._records.unknown)])
+            _, cols, vals, wid, _ = self._token_entries([tok], np.zeros(1, dtype=np.int64), rec)
+            hit = self._token_cache[tok] = (cols.tolist(), vals.tolist(), int(wid[0]))
         return hit
+
+    def _token_entries(
+        self, toks: list[str], word_at: np.ndarray, rec: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """Feature entries of the words toks[word_at] (rec: their TokenRecords ids): (word, column, value)
+        arrays, the words' vocabulary ids, and (word, lexicon class) pairs. Vocabulary word, hashed character
+        3-4-grams of words outside the vocabulary (of every word with char_all), lexicon classes, word
+        classes."""
+        known = self._records
+        wid = known.vocab[rec]
+        in_vocab = np.flatnonzero(wid >= 0)
+        at, cols, vals = [in_vocab], [wid[in_vocab]], [np.ones(len(in_vocab))]
+        alpha = known.alpha[rec]
+        unknown = np.flatnonzero(rec == known.unknown)
+        alpha[unknown] = [toks[i].isalpha() for i in word_at[unknown].tolist()]
+        need = np.flatnonzero(alpha if self.char_all else alpha & (wid < 0))
+        owner, buckets, per_word = gram_buckets([toks[i] for i in word_at[need].tolist()])
+        at.append(need[owner])
+        cols.append(self.off_hash + buckets)
+        vals.append((self.char_weight / np.sqrt(per_word))[owner])
+        lexicon = known.classes(rec)
+        at.append(lexicon[0])
+        cols.append(self.off_lex + lexicon[1])
+        vals.append(np.ones(len(lexicon[0])))
+        if self.n_clusters:
+            where = known.cluster[rec]
+            has = np.flatnonzero(where >= 0)
+            levels = self.cluster_ids.shape[1]
+            at.append(np.repeat(has, levels))
+            cols.append(self.off_cluster + self.cluster_ids[where[has]].ravel())
+            vals.append(np.full(len(has) * levels, self.cluster_weight))
+        return np.concatenate(at), np.concatenate(cols), np.concatenate(vals), wid, lexicon
 
     def bigram_col(self, a: int, b: int) -> int:
         """Feature column of the word pair (a, b) of vocabulary ids, or -1 if it is not a known pair."""
@@ -311,40 +322,15 @@ class Featuriser:
         word_at = np.flatnonzero(~newline)  # where each word is in toks
         chunk_of = np.cumsum(newline)[word_at]  # chunk index of every word
         rec = rec[word_at]
-        wid = known.vocab[rec]
         counts[:, 0] = np.bincount(chunk_of, rec == known.url, n)[:n] > 0
-        rows, cols, vals = [chunk_of[wid >= 0]], [wid[wid >= 0]], [np.ones(int((wid >= 0).sum()))]
-        # character n-grams of words outside the vocabulary (of every word with char_all)
-        alpha = known.alpha[rec]
-        unknown = np.flatnonzero(rec == known.unknown)
-        alpha[unknown] = [toks[i].isalpha() for i in word_at[unknown].tolist()]
-        need = np.flatnonzero(alpha if self.char_all else alpha & (wid < 0))
-        owner, buckets, per_word = gram_buckets([toks[i] for i in word_at[need].tolist()])
-        rows.append(chunk_of[need][owner])
-        cols.append(self.off_hash + buckets)
-        vals.append((self.char_weight / np.sqrt(per_word))[owner])
-        # lexicon classes
-        at, lex_cls = known.classes(rec)
-        np.add.at(counts, (chunk_of[at], n_counts + lex_cls), 1.0)
-        rows.append(chunk_of[at])
-        cols.append(self.off_lex + lex_cls)
-        vals.append(np.ones(len(at)))
-        # distributional word classes
-        if self.n_clusters:
-            where = known.cluster[rec]
-            has = np.flatnonzero(where >= 0)
-            levels = self.cluster_ids.shape[1]
-            rows.append(np.repeat(chunk_of[has], levels))
-            cols.append(self.off_cluster + self.cluster_ids[where[has]].ravel())
-            vals.append(np.full(len(has) * levels, self.cluster_weight))
+        at, cols, vals, wid, (lex_at, lex_cls) = self._token_entries(toks, word_at, rec)
+        np.add.at(counts, (chunk_of[lex_at], n_counts + lex_cls), 1.0)
         # word pairs inside a chunk ("don't-care", "f*cking-idiot")
         pair_rows, pair_where = self._pairs(wid[:-1], wid[1:], chunk_of[:-1] == chunk_of[1:], chunk_of[:-1])
-        rows.append(pair_rows)
-        cols.append(self.off_bigram + pair_where)
-        vals.append(np.ones(len(pair_rows)))
-        block = sp.csr_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, self.n_features)
-        )
+        rows = np.concatenate([chunk_of[at], pair_rows])
+        cols = np.concatenate([cols, self.off_bigram + pair_where])
+        vals = np.concatenate([vals, np.ones(len(pair_rows))])
+        block = sp.csr_matrix((vals, (rows, cols)), shape=(n, self.n_features))
         ntok = np.bincount(chunk_of, minlength=n)[:n]
         first_tok = np.cumsum(ntok) - ntok
         has = ntok > 0
@@ -484,9 +470,6 @@ class Featuriser:
             dest = indptr[pair_rows] + n_type[pair_rows] + np.arange(len(pair_rows)) - pair_start[pair_rows]
             cols[dest] = pair_cols
         z = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(n, n_pairs + len(self._types)))
-        if self.binary:
-            z.sum_duplicates()
-            z.data[:] = 1.0
         return Encoded(z, scale, ntok, offsets)
 
     def scores(self, texts: Sequence[str], coef: np.ndarray, windows: bool = True) -> np.ndarray:

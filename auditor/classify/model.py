@@ -52,7 +52,6 @@ class Classifier:
             state["bigram_keys"],
             char_all=bool(options.get("char_all", False)),
             char_weight=float(options.get("char_weight", 1.0)),
-            binary=bool(options.get("binary", False)),
             cluster_words=[str(w) for w in state.get("cluster_words", ())],
             cluster_ids=state.get("cluster_ids"),
             cluster_weight=float(options.get("cluster_weight", 1.0)),

@@ -97,10 +97,6 @@ _LEET = str.maketrans(
 _MASK = re.compile(r"[*#]+")
 _LETTER = re.compile("[a-z]")
 _MARKED = re.compile(r"[@$*#!0-9|+]")
-_SPECIAL = np.array([ord(c) for c in "@$|+"], dtype=np.uint32)
-_MASKS = np.array([ord(c) for c in "*#"], dtype=np.uint32)
-_WORDISH = np.array([ord(c) for c in "_@$*#|+"], dtype=np.uint32)
-_SEPARATORS = np.array([ord(c) for c in " .-_*"], dtype=np.uint32)
 _RUNS = re.compile(r"([a-z])\1{2,}")
 
 
@@ -158,7 +154,7 @@ def _obfuscation_candidates(
     n_runs = int(run[-1]) + 1 if n else 0
     if not n_runs:
         return np.zeros(n, dtype=bool)
-    leet = _any_of(raw, "013457") | _any_of(raw, "@$!|+*#")
+    leet = _any_of(raw, "013457@$!|+*#")
     allowed = letter | leet
     after_bangs = np.minimum.accumulate(np.where(bang, n, np.arange(n))[::-1])[::-1]  # next non-"!" char
     before = np.maximum.accumulate(np.where(bang, -1, np.arange(n)))  # last non-"!" char at or before
