@@ -31,12 +31,19 @@ def scoring_windows(text: str) -> list[str]:
     text = collapse_repeats(text or "")
     spans = [m.span() for m in _CHUNK.finditer(text)]
     widths = np.array([b - a + 1 for a, b in spans], dtype=np.int64)
-    length = int(widths.sum()) - 1
-    if length <= WINDOW_CHARS:
+    window, n_windows = window_of(np.cumsum(widths) - widths, np.int64(widths.sum() - 1))
+    if n_windows == 1:
         return [text]
-    window = (np.cumsum(widths) - widths) * -(-length // WINDOW_CHARS) // length
     cuts = [0, *np.flatnonzero(np.diff(window)) + 1, len(spans)]
     return [text[spans[a][0] : spans[b - 1][1]] for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def window_of(start: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The window of a chunk that starts at character ``start`` of a post ``length`` characters long, and
+    how many windows that post has (one if it fits a tweet)."""
+    length = np.maximum(length, 1)
+    n_windows = -(-length // WINDOW_CHARS)
+    return start * n_windows // length, n_windows
 
 
 def collapse_mask(ids: np.ndarray, sep: int = 0) -> np.ndarray:
@@ -67,7 +74,6 @@ def window_rows(
     width = np.where(is_sep, 0, lengths + 1)  # a chunk and the space after it
     total = np.bincount(doc, weights=width, minlength=n_docs).astype(np.int64)
     start = np.cumsum(width) - width - (np.cumsum(total) - total)[doc]  # where each chunk starts in its text
-    length = np.maximum(total - 1, 1)
-    n_windows = -(-length // WINDOW_CHARS)
-    first_row = np.cumsum(n_windows) - n_windows
-    return first_row[doc] + start * n_windows[doc] // length[doc], np.append(first_row, n_windows.sum())
+    per_text = window_of(np.zeros(n_docs, dtype=np.int64), total - 1)[1]  # windows of each text
+    first_row = np.cumsum(per_text) - per_text
+    return first_row[doc] + window_of(start, (total - 1)[doc])[0], np.append(first_row, per_text.sum())
