@@ -21,12 +21,20 @@ COUNTS = (
 )
 N_HASH = 1 << 16
 _MIX = np.uint64(1000003)
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # multiplier for hashing integer keys
 
 
 def codepoints(text: str) -> np.ndarray:
     """The code points of a string as a uint32 array (one element per character)."""
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # lone surrogates too
+
+
+def any_of(cp: np.ndarray, chars: str) -> np.ndarray:
+    """Where the code points are any of ``chars``."""
+    out = cp == ord(chars[0])
+    for c in chars[1:]:
+        out |= cp == ord(c)
+    return out
 
 
 @dataclass
@@ -70,7 +78,7 @@ def style_counts(j: Joined) -> np.ndarray:
     run3[:-2] = upper[:-2] & upper[1:-1] & upper[2:]
     run3[1:] &= ~upper[:-1]
     out[:, 4] = j.per_chunk(run3)
-    out[:, 5] = j.per_chunk((cp == ord('"')) | (cp == 0x201C) | (cp == 0x201D))  # " “ ”
+    out[:, 5] = j.per_chunk(any_of(cp, '"\u201c\u201d'))
     out[:, 6] = j.per_chunk(cp == ord("#"))
     dots = cp == ord(".")
     ellipsis = cp == 0x2026
@@ -101,6 +109,6 @@ def gram_buckets(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for j in range(n):
             h = h * _MIX ^ cp[ok + j]
         owners.append(owner[ok])
-        buckets.append(((h * _GOLDEN) >> np.uint64(48)).astype(np.int64) & (N_HASH - 1))
+        buckets.append(((h * GOLDEN) >> np.uint64(48)).astype(np.int64) & (N_HASH - 1))
     per_word = (size - 2) + np.maximum(size - 3, 0)
     return np.concatenate(owners), np.concatenate(buckets), per_word

@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from auditor.classify.chunkstats import COUNTS, N_HASH, Joined, gram_buckets, style_counts
+from auditor.classify.chunkstats import COUNTS, GOLDEN, N_HASH, Joined, gram_buckets, style_counts
 from auditor.classify.lexicon import CLASSES, Lexicons
 from auditor.classify.normalise import Normaliser, Span, fold
 from auditor.classify.windows import collapse_mask, window_rows
@@ -43,7 +43,6 @@ DOC_FEATURES = ("log_tokens", *(c for c, _ in COUNTS), *(p for p, _, _ in PAIRS)
 _SEP = "\x01"
 _MAX_TYPES = 400_000  # the chunk-type cache starts afresh beyond this many types
 _ROOM = 1 << 16  # types a batch may add beyond that
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
 class PairTable:
@@ -72,7 +71,7 @@ class PairTable:
 
     def _slot(self, keys: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
-            return ((keys.astype(np.uint64) * _GOLDEN) >> np.uint64(64 - self.bits)).astype(np.int64)
+            return ((keys.astype(np.uint64) * GOLDEN) >> np.uint64(64 - self.bits)).astype(np.int64)
 
     def find(self, queries: np.ndarray) -> np.ndarray:
         """Position of every query key in the key array, or -1 if absent."""

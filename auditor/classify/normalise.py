@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from auditor.classify.chunkstats import Joined
+from auditor.classify.chunkstats import Joined, any_of
 from auditor.classify.lexicon import Lexicons
 
 Span = tuple[int, int]
@@ -113,14 +113,14 @@ def lines_for_steps(j: Joined) -> list[np.ndarray]:
     digit = (raw >= 48) & (raw <= 57)
     at = raw == 64
     nxt = np.append(raw[1:], 10)  # the character after each one (a newline after the last)
-    wordish = letter | digit | (raw > 127) | _any_of(raw, "_@$*#|+")
+    wordish = letter | digit | (raw > 127) | any_of(raw, "_@$*#|+")
     obfuscated = _obfuscation_candidates(raw, letter, digit, wordish)
     triple = np.zeros(n, dtype=bool)
     triple[:-2] = letter[:-2] & (lc[:-2] == lc[1:-1]) & (lc[1:-1] == lc[2:])
     url = ((raw == 58) & (nxt == 47)) | (triple & (lc == 119))  # "://" or "www"
     spaced = np.zeros(n, dtype=bool)
     if n >= 5:
-        sep = _any_of(raw, " .-_*")
+        sep = any_of(raw, " .-_*")
         spaced[:-4] = letter[:-4] & sep[1:-3] & letter[2:-2] & sep[3:-1] & letter[4:]
     folded = raw > 127
 
@@ -154,7 +154,7 @@ def _obfuscation_candidates(
     n_runs = int(run[-1]) + 1 if n else 0
     if not n_runs:
         return np.zeros(n, dtype=bool)
-    leet = _any_of(raw, "013457@$!|+*#")
+    leet = any_of(raw, "013457@$!|+*#")
     allowed = letter | leet
     after_bangs = np.minimum.accumulate(np.where(bang, n, np.arange(n))[::-1])[::-1]  # next non-"!" char
     before = np.maximum.accumulate(np.where(bang, -1, np.arange(n)))  # last non-"!" char at or before
@@ -163,21 +163,14 @@ def _obfuscation_candidates(
     marked = (leet & ~bang) | inner_bang
     # a word starting with # or * is never decoded (#hashtags, *emphasis*); "@name" was a mention
     word_char = letter | digit | (raw == 95)
-    marked &= ~(run_start & (_any_of(raw, "#*") | ((raw == 64) & np.append(word_char[1:], False))))
+    marked &= ~(run_start & (any_of(raw, "#*") | ((raw == 64) & np.append(word_char[1:], False))))
 
     def per_run(mask: np.ndarray) -> np.ndarray:
         return np.bincount(run[mask & wordish], minlength=n_runs) > 0
 
     good = ~per_run(wordish & ~allowed) & per_run(marked) & per_run(letter)
     out = wordish & good[np.maximum(run, 0)]
-    out[1:] |= (raw[1:] == 64) & _any_of(raw[:-1], "$*#!|+")
-    return out
-
-
-def _any_of(cp: np.ndarray, chars: str) -> np.ndarray:
-    out = cp == ord(chars[0])
-    for c in chars[1:]:
-        out |= cp == ord(c)
+    out[1:] |= (raw[1:] == 64) & any_of(raw[:-1], "$*#!|+")
     return out
 
 
