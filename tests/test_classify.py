@@ -283,8 +283,8 @@ EVIDENCE_TEXTS = [
 @pytest.mark.parametrize("text", EVIDENCE_TEXTS)
 def test_evidence_contributions_add_up(clf, text):
     """Evidence comes from the model: the phrase contributions plus tone features give the raw score. The
-    evidence path featurises one token at a time (token_features, normalise_mapped), independently of the
-    batch path that scores, so this also checks the batch featuriser token by token."""
+    evidence path normalises, tokenises and pairs one chunk at a time (normalise_mapped, bigram_col), apart
+    from the batch path that scores, so this also checks the batch featuriser on hostile texts."""
     from auditor.classify.evidence import unit_contributions
 
     raw = clf.decision_function([text])[0]
