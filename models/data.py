@@ -78,6 +78,13 @@ def augment(name: str) -> list[str]:
     return [s.strip() for s in lines if s.strip() and not s.startswith("#")]
 
 
+def _add_clean(s: Split, davidson: list[dict]) -> None:
+    """Davidson's 'neither' tweets as down-weighted negatives."""
+    for r in davidson:
+        if r["label"] == "neither":
+            s.add(r["text"], 0, "davidson", DAVIDSON_WEIGHT)
+
+
 def capped(items: list, cap: int, seed: int) -> list:
     if len(items) <= cap:
         return items
@@ -128,9 +135,7 @@ class Corpus:
         dav = list(self._train("davidson.jsonl"))
         for r in capped([r for r in dav if r["label"] == "offensive_language"], 6000, 11):
             s.add(r["text"], 1, "davidson", DAVIDSON_WEIGHT)
-        for r in dav:
-            if r["label"] == "neither":
-                s.add(r["text"], 0, "davidson", DAVIDSON_WEIGHT)
+        _add_clean(s, dav)
         self._augment(
             s,
             {
@@ -152,13 +157,12 @@ class Corpus:
             unt = r["label"] == "OFF" and r.get("label_b") == "UNT"
             tin = r["label"] == "OFF" and r.get("label_b") == "TIN"
             s.add(r["text"], int(tin), "olid", UNT_INSULT_WEIGHT if unt else 1.0)
+        dav = list(self._train("davidson.jsonl"))
         if second_person is not None:
-            dav = [r["text"] for r in self._train("davidson.jsonl") if r["label"] == "offensive_language"]
-            for text in capped([t for t in dav if second_person(t)], 3000, 5):
+            offensive = [r["text"] for r in dav if r["label"] == "offensive_language"]
+            for text in capped([t for t in offensive if second_person(t)], 3000, 5):
                 s.add(text, 1, "davidson", DAVIDSON_WEIGHT)
-        for r in self._train("davidson.jsonl"):
-            if r["label"] == "neither":
-                s.add(r["text"], 0, "davidson", DAVIDSON_WEIGHT)
+        _add_clean(s, dav)
         self._augment(
             s,
             {

@@ -82,14 +82,12 @@ def identity_checks() -> list[str]:
 
 
 def _block(
-    y: np.ndarray,
-    p: np.ndarray,
-    measure: str,
-    value: float,
-    pred: np.ndarray,
-    extra: dict,
-    prior: float | None = None,
+    y: np.ndarray, p: np.ndarray, measure: str, score, extra: dict, prior: float | None = None
 ) -> dict:
+    """A category's card figures at threshold 0.5: the measure (score(y, pred)), precision, recall, Brier
+    score and reliability curve (both reweighted to ``prior`` when given)."""
+    pred = (p >= 0.5).astype(int)
+    value = score(y, pred)
     prec, rec, f1 = f1_pos(y, pred)
     w = prior_weights(y, prior)
     summary = {
@@ -149,31 +147,22 @@ def validation_report(clf, corpus: Corpus, thresholds: dict[str, float] | None =
         "tweeteval/offensive val",
     )
 
+    def labelled(split: Split, cat: str) -> tuple[np.ndarray, np.ndarray]:
+        return np.array(split.labels), clf.predict_proba(split.texts)[:, idx[cat]]
+
     prof, ins = olid_fine_val(corpus, swears)
     for cat, s in (("profanity", prof), ("insult", ins)):
-        yy = np.array(s.labels)
-        pp = clf.predict_proba(s.texts)[:, idx[cat]]
-        pr = (pp >= 0.5).astype(int)
-        cats[cat] = _block(
-            yy,
-            pp,
-            "F1 (positive class), OLID level-B labels of the offensive val tweets",
-            f1_pos(yy, pr)[2],
-            pr,
-            {"split": "olid rows of tweeteval/offensive val"},
-        )
+        yy, pp = labelled(s, cat)
+        measure = "F1 (positive class), OLID level-B labels of the offensive val tweets"
+        cats[cat] = _block(yy, pp, measure, pos_f1, {"split": "olid rows of tweeteval/offensive val"})
 
-    hv = corpus.hate_val()
-    yy = np.array(hv.labels)
-    pp = clf.predict_proba(hv.texts)[:, idx["hate"]]
-    pr = (pp >= 0.5).astype(int)
+    yy, pp = labelled(corpus.hate_val(), "hate")
     ident = clf.predict_proba(identity_checks())[:, idx["hate"]]
     cats["hate"] = _block(
         yy,
         pp,
         "macro-F1",
-        macro_f1(yy, pr),
-        pr,
+        macro_f1,
         {
             "split": "tweeteval/hate val (HatEval)",
             "identity_mention_fpr": round(float((ident >= 0.5).mean()), 4),
@@ -183,33 +172,15 @@ def validation_report(clf, corpus: Corpus, thresholds: dict[str, float] | None =
     )
     measure_both("hate", yy, pp, macro_f1, "macro-F1 of hate", "tweeteval/hate val")
 
-    iv = corpus.irony_val()
-    yy = np.array(iv.labels)
-    pp = clf.predict_proba(iv.texts)[:, idx["snark"]]
-    pr = (pp >= 0.5).astype(int)
-    cats["snark"] = _block(
-        yy,
-        pp,
-        "F1 of the ironic class",
-        f1_pos(yy, pr)[2],
-        pr,
-        {"split": "tweeteval/irony val (SemEval-2018)"},
-        prior=PRIORS["snark"],
-    )
+    yy, pp = labelled(corpus.irony_val(), "snark")
+    split = {"split": "tweeteval/irony val (SemEval-2018)"}
+    cats["snark"] = _block(yy, pp, "F1 of the ironic class", pos_f1, split, prior=PRIORS["snark"])
     measure_both("snark", yy, pp, pos_f1, "F1 of the ironic class (snark)", "tweeteval/irony val")
 
-    pv = corpus.politics_val()
-    yy = np.array(pv.labels)
-    pp = clf.predict_proba(pv.texts)[:, idx["politics"]]
-    pr = (pp >= 0.5).astype(int)
-    cats["politics"] = _block(
-        yy,
-        pp,
-        "F1 (political class), everyday mix with 12% political",
-        f1_pos(yy, pr)[2],
-        pr,
-        {"split": "everyday mix (see models/data.py politics_val)"},
-    )
+    yy, pp = labelled(corpus.politics_val(), "politics")
+    measure = "F1 (political class), everyday mix with 12% political"
+    split = {"split": "everyday mix (see models/data.py politics_val)"}
+    cats["politics"] = _block(yy, pp, measure, pos_f1, split)
     measure_both("politics", yy, pp, pos_f1, "F1 on the everyday mix, 12% political", "politics_val mix")
     bench["politics"]["precision"] = cats["politics"]["summary"]["precision"]
     bench["politics"]["recall"] = cats["politics"]["summary"]["recall"]
