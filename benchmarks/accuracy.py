@@ -1,6 +1,6 @@
 """Accuracy of the shipped classifiers on the validation splits of ../shared/data, next to the baselines.
 
-    python benchmarks/accuracy.py [--data PATH] [--json OUT]
+    python benchmarks/accuracy.py [--data PATH] [--json OUT] [--models DIR]
 
 Measures (issue 3), on calibrated probabilities, at each category's decision threshold (chosen by train.py on
 out-of-fold scores of the training tweets, stored in models/manifest.json) and, for reference, at 0.5:
@@ -128,10 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--json", type=Path, help="also write the figures as JSON")
+    ap.add_argument("--models", type=Path, help="a models folder other than the shipped one")
     args = ap.parse_args(argv)
     started = time.time()
     corpus = Corpus(args.data)
-    clf = Classifier.load()
+    clf = Classifier.load(args.models)
     report = validation_report(clf, corpus)
     base = baselines(corpus)
     apc = alt_profanity_check(corpus)
@@ -164,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     for cat, block in report["categories"].items():
         s = block["summary"]
         extra = f", identity-mention FPR {s['identity_mention_fpr']:.3f}" if cat == "hate" else ""
+        if cat == "politics":
+            extra = (
+                f"; hand-written checks: everyday posts flagged {s['everyday_check_fpr']:.3f} "
+                f"(n={s['everyday_check_n']}), political posts caught {s['political_check_recall']:.3f} "
+                f"(n={s['political_check_n']})"
+            )
         print(
             f"  {cat:<10} {s['measure']}: {s['value']:.3f} (P {s['precision']:.3f} R {s['recall']:.3f}, "
             f"Brier {s['brier']:.4f}, n={s['n']}){extra}"

@@ -17,6 +17,8 @@ from pathlib import Path
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 AUGMENT = Path(__file__).resolve().parent / "augment"
+CURATION = Path(__file__).resolve().parent / "curation"
+LEXICONS = Path(__file__).resolve().parent / "lexicons"
 AUGMENT_WEIGHT = 5.0  # a hand-written example counts as this many tweets
 # Davidson's tweets (2017, mostly US slang) differ from OLID's: as profanity/insult examples they count less.
 DAVIDSON_WEIGHT = 0.1
@@ -70,6 +72,29 @@ def rows(data: Path, name: str) -> Iterator[dict]:
                 row["text"] = html.unescape(str(row.get("text") or "")).strip()
                 if row["text"]:
                     yield row
+
+
+def _word_list(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [s.strip().lower() for s in lines if s.strip() and not s.startswith("#")]
+
+
+class OnTopic:
+    """Does a text name politics? The politics lexicon plus the curation-only policy words and two-word
+    phrases (models/curation/policy_terms.txt), matched on lower-case words (hashtags too: "#obamacare")."""
+
+    def __init__(self) -> None:
+        own = _word_list(CURATION / "policy_terms.txt")
+        ambiguous = {t[1:] for t in own if t.startswith("-")}
+        lexicon = [t for t in _word_list(LEXICONS / "politics_terms.txt") if t not in ambiguous]
+        terms = [key(t).split() for t in lexicon + [t for t in own if not t.startswith("-")]]
+        self.words = frozenset(t[0] for t in terms if len(t) == 1)
+        self.phrases = frozenset(tuple(t) for t in terms if len(t) == 2)
+
+    def __call__(self, text: str) -> bool:
+        words = key(text).split()
+        pairs = zip(words, words[1:], strict=False)
+        return not self.words.isdisjoint(words) or not self.phrases.isdisjoint(pairs)
 
 
 def augment(name: str) -> list[str]:
@@ -209,7 +234,15 @@ class Corpus:
         for r in self._politics_rows(train=True):
             s.add(*r)
         self._augment(
-            s, {"political": 1, "everyday": 0, "identity_neutral": 0, "untargeted_swearing": 0, "snark": 0}
+            s,
+            {
+                "political": 1,
+                "everyday": 0,
+                "community": 0,
+                "identity_neutral": 0,
+                "untargeted_swearing": 0,
+                "snark": 0,
+            },
         )
         return s
 
@@ -230,13 +263,21 @@ class Corpus:
             ]
             out += [(t, 1, "newsgroups") for t in capped(pol, 1200, 2)]
             out += [(t, 0, "newsgroups") for t in capped(other, 1500, 3)]
+        # Politicians also post greetings, visits and thanks: only posts that name politics are examples.
+        on_topic = OnTopic()
         pos_pol = [r["text"] for r in self._train("politicians_posts.jsonl") if pick(r["text"])]
+        pos_pol = [t for t in pos_pol if on_topic(t)]
         out += [(t, 1, "politicians") for t in (pos_pol if train else capped(pos_pol, 400, 4))]
         for name in ("political_tweets_2020.jsonl", "political_tweets_2009.jsonl"):
             for r in self._train(name):
-                if pick(r["text"]):
-                    out.append((r["text"], int(r["label"]), name.split(".")[0]))
-        crisis = [(r["text"], r["label"]) for r in self._train("crisislex_t6.jsonl") if pick(r["text"])]
+                label = int(r["label"])
+                if pick(r["text"]) and (label or not on_topic(r["text"])):  # labelled by search term: noisy
+                    out.append((r["text"], label, name.split(".")[0]))
+        crisis = [
+            (r["text"], r["label"])
+            for r in self._train("crisislex_t6.jsonl")
+            if pick(r["text"]) and not on_topic(r["text"])  # disaster news with a policy angle is politics
+        ]
         off = [t for t, lab in crisis if lab == "off-topic"]
         on = [t for t, lab in crisis if lab == "on-topic"]
         out += [(t, 0, "crisislex-off") for t in capped(off, 5000 if train else 600, 5)]

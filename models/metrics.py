@@ -75,9 +75,9 @@ def olid_fine_val(corpus: Corpus, swears) -> tuple[Split, Split]:
     return prof, ins
 
 
-def identity_checks() -> list[str]:
-    """Held-out hand-written neutral identity mentions (never used for training)."""
-    lines = (HERE / "augment" / "identity_check.txt").read_text(encoding="utf-8").splitlines()
+def hand_checks(name: str) -> list[str]:
+    """Held-out hand-written cases in models/augment/<name>.txt (never used for training)."""
+    lines = (HERE / "augment" / f"{name}.txt").read_text(encoding="utf-8").splitlines()
     return [s.strip() for s in lines if s.strip() and not s.startswith("#")]
 
 
@@ -157,7 +157,7 @@ def validation_report(clf, corpus: Corpus, thresholds: dict[str, float] | None =
         cats[cat] = _block(yy, pp, measure, pos_f1, {"split": "olid rows of tweeteval/offensive val"})
 
     yy, pp = labelled(corpus.hate_val(), "hate")
-    ident = clf.predict_proba(identity_checks())[:, idx["hate"]]
+    ident = clf.predict_proba(hand_checks("identity_check"))[:, idx["hate"]]
     cats["hate"] = _block(
         yy,
         pp,
@@ -179,7 +179,15 @@ def validation_report(clf, corpus: Corpus, thresholds: dict[str, float] | None =
 
     yy, pp = labelled(corpus.politics_val(), "politics")
     measure = "F1 (political class), everyday mix with 12% political"
-    split = {"split": "everyday mix (see models/data.py politics_val)"}
+    everyday = clf.predict_proba(hand_checks("everyday_check"))[:, idx["politics"]] >= 0.5
+    political = clf.predict_proba(hand_checks("political_check"))[:, idx["politics"]] >= 0.5
+    split = {
+        "split": "everyday mix (see models/data.py politics_val)",
+        "everyday_check_fpr": round(float(everyday.mean()), 4),
+        "everyday_check_n": int(len(everyday)),
+        "political_check_recall": round(float(political.mean()), 4),
+        "political_check_n": int(len(political)),
+    }
     cats["politics"] = _block(yy, pp, measure, pos_f1, split)
     measure_both("politics", yy, pp, pos_f1, "F1 on the everyday mix, 12% political", "politics_val mix")
     bench["politics"]["precision"] = cats["politics"]["summary"]["precision"]

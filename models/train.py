@@ -39,7 +39,7 @@ from auditor.classify.model import CATEGORIES, MODEL_FILE, Classifier  # noqa: E
 from auditor.classify.store import read_state  # noqa: E402
 
 SEED = 20261127
-VERSION = "2026.11.27-4"
+VERSION = "2026.11.27-5"
 # Inverse regularisation per category (chosen on the train split by cross-validation, see cards).
 C = {"politics": 4.0, "profanity": 4.0, "insult": 4.0, "hate": 4.0, "snark": 0.5}
 FEATURISER = {"char_all": False, "char_weight": 1.0}

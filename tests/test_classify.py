@@ -203,6 +203,29 @@ def test_politics(clf):
     assert score(clf, "Sunny and warm all week, perfect for the beach.", "politics") < 0.5
 
 
+# Work, community and holiday posts of the kind staff write, which share words with politicians' constituency
+# posts (the politics training data keeps only politicians' posts that name politics: models/data.py).
+EVERYDAY_WORK_POSTS = [
+    "Great turnout at our community litter pick this morning, thank you all!",
+    "Thrilled to announce our new office opening in Leeds this spring.",
+    "Our team volunteered at the food bank today and packed 500 parcels.",
+    "Congratulations to Priya on her promotion to engineering manager!",
+    "Happy Thanksgiving from all of us at the studio.",
+    "Eid Mubarak to everyone celebrating today.",
+    "We are proud to sponsor the under-12 football tournament this weekend.",
+    "Had a great visit from the local fire crew for our safety day.",
+    "Join us at the town summer fair on Saturday, we will have a stall.",
+    "Thank you to the nurses at St Mary's for looking after my dad this week.",
+    "Met some inspiring students at the careers fair today.",
+    "Our charity bake sale raised 1,200 for the children's hospice.",
+]
+
+
+def test_everyday_work_posts_are_not_politics(clf):
+    probs = clf.predict_proba(EVERYDAY_WORK_POSTS)[:, CATEGORIES.index("politics")]
+    assert float(np.mean(probs >= 0.5)) <= 1 / len(EVERYDAY_WORK_POSTS), probs.round(2)
+
+
 def test_snark(clf):
     assert score(
         clf, "Oh wonderful, the wifi died during my presentation. Love that for me.", "snark"
