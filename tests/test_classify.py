@@ -101,6 +101,11 @@ def test_classify_default_threshold_and_custom(clf):
         "what a f u c k i n g mess",
         "b!tch please",
         "oh FUCK",
+        "ƒuck this printer",  # Latin f with hook
+        "ꜰᴜᴄᴋ this printer",  # small capitals
+        "🅵🆄🅲🅺 this printer",  # negative squared letters (NFKD keeps them)
+        "phuck this printer",  # spelt by sound
+        "fvck this printer",  # v for u
     ],
 )
 def test_obfuscated_profanity_is_caught(clf, text):
@@ -137,6 +142,7 @@ def test_untargeted_swearing_is_profanity_not_insult(clf, text):
         "our team lead is an incompetent moron",
         "the new supervisor is a lazy, incompetent fool",
         "that columnist writes like a spiteful halfwit",
+        "honestly just kys",  # "kill yourself"
     ],
 )
 def test_targeted_insult_without_swear_words(clf, text):

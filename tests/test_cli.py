@@ -257,5 +257,5 @@ def test_lone_surrogates_from_broken_json_escapes(tmp_path):
     proc = run("audit", str(src), "--out", str(out), "--no-pdf", "--person", "Broken Escapes")
     assert proc.returncode == 0, proc.stderr
     html = (out / "broken-escapes" / "report.html").read_text(encoding="utf-8")
-    assert "bad \ufffd escape" in html
+    assert "bad \ufffd " in html  # (the next word may be wrapped as evidence)
     assert "\U0001f600" in html or "&#128512;" in html  # the valid pair is joined into one emoji

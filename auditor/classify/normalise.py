@@ -65,6 +65,14 @@ _LOOKALIKE = str.maketrans(
         "\u201c": '"',
         "\u201d": '"',
         "\u2026": "...",
+        "ƒ": "f",
+        "ı": "i",
+        "ȷ": "j",
+        "ɑ": "a",
+        # small capitals, a "font" trick that NFKD leaves alone
+        **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz", strict=True)),
+        # negative circled and negative squared capitals (🅕🅤🅒🅚, 🅵🆄🅲🅺), which NFKD leaves alone too
+        **{chr(base + k): chr(97 + k) for base in (0x1F150, 0x1F170) for k in range(26)},
     }
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+")
@@ -133,7 +141,8 @@ def lines_for_steps(j: Joined) -> list[np.ndarray]:
         "long_mention": mentions,
         "mention": mentions,
         "spaced": lines(spaced),
-        "obfuscated": lines(obfuscated),
+        # a replaced mention can free a decodable word that ran into it: ".@_i$t*" -> ". @user $t*"
+        "obfuscated": lines(obfuscated | at),
         "stretched": lines(triple),
     }
     return [found[name] for name in STEP_NAMES]
