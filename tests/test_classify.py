@@ -361,6 +361,7 @@ CHUNKS = [
     "a$$",
     *("b!tch", "s-h-i-t", "fuuuck!", "\u0455\u04bb\u0456t", "\U0001d5f3\U0001d602\U0001d5f0\U0001d5f8"),
     *("fu\u200bck", "1st", "won't!!", "it's"),
+    *(".@_i$t*", "a_s_s*", "#rop4_a+da*"),  # a mention, spaced letters or "+" free a decodable word
 ]
 
 

@@ -141,8 +141,9 @@ def lines_for_steps(j: Joined) -> list[np.ndarray]:
         "long_mention": mentions,
         "mention": mentions,
         "spaced": lines(spaced),
-        # a replaced mention can free a decodable word that ran into it: ".@_i$t*" -> ". @user $t*"
-        "obfuscated": lines(obfuscated | at),
+        # a replaced mention or spaced word can free a decodable word that ran into it: ".@_i$t*" becomes
+        # ". @user $t*", "a_s_s*" becomes "ass*"
+        "obfuscated": lines(obfuscated | at | spaced),
         "stretched": lines(triple),
     }
     return [found[name] for name in STEP_NAMES]
@@ -180,6 +181,8 @@ def _obfuscation_candidates(
     good = ~per_run(wordish & ~allowed) & per_run(marked) & per_run(letter)
     out = wordish & good[np.maximum(run, 0)]
     out[1:] |= (raw[1:] == 64) & any_of(raw[:-1], "$*#!|+")
+    # a match may also start inside a run, right after "|" or "+" ("#rop4_a+da*" holds "da*")
+    out[1:] |= wordish[1:] & any_of(raw[:-1], "|+")
     return out
 
 
