@@ -112,6 +112,12 @@ def test_obfuscated_profanity_is_caught(clf, text):
     assert score(clf, text, "profanity") >= 0.8
 
 
+def test_evidence_leaves_out_words_that_barely_count(clf):
+    """Words that tip the score a little ("toe", "escape") are not shown as the reason for a flag."""
+    assert clf.evidence("Stubbed my toe on the same damn table for the third time.", "profanity") == ["damn"]
+    assert clf.evidence("bad escape, you absolute idiot", "insult") == ["idiot"]
+
+
 def test_evidence_points_at_obfuscated_word(clf):
     assert clf.evidence("honestly what a sh1t day", "profanity") == ["sh1t"]
     assert clf.evidence("f u c k this", "profanity")[0] == "f u c k"

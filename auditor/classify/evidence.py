@@ -6,8 +6,9 @@ import numpy as np
 
 from auditor.classify.features import Featuriser
 
-# A unit must add at least this share of the strongest unit's contribution to be shown.
-_MIN_SHARE = 0.15
+# A unit must add at least this share of the strongest unit's contribution to be shown (below it come words
+# such as "escape" or "toe" that tip a score a little and explain nothing).
+_MIN_SHARE = 0.25
 # Function words carry weight in a linear model but explain nothing to a reader: never shown alone.
 _FUNCTION_WORD_LIST = (
     "a an the and or but if so to of in on at by for from with about as is are was were be been am do does "
