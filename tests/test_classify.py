@@ -116,6 +116,8 @@ def test_evidence_leaves_out_words_that_barely_count(clf):
     """Words that tip the score a little ("toe", "escape") are not shown as the reason for a flag."""
     assert clf.evidence("Stubbed my toe on the same damn table for the third time.", "profanity") == ["damn"]
     assert clf.evidence("bad escape, you absolute idiot", "insult") == ["idiot"]
+    # a link weighs almost as much as "Polls" here, but it is no reason to show a reader
+    assert clf.evidence("Polls close at 8. https://example.com/m12", "politics") == ["Polls"]
 
 
 def test_evidence_points_at_obfuscated_word(clf):

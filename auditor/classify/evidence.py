@@ -18,9 +18,10 @@ _FUNCTION_WORD_LIST = (
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 
 
-def _only_function_words(phrase: str) -> bool:
+def _explains_nothing(phrase: str) -> bool:
+    """Only function words, or only a link (a link's weight is real, but the link is no reason to show)."""
     words = [w.strip(".,!?;:'\"()").lower() for w in phrase.split()]
-    return all(w in _FUNCTION_WORDS or not w for w in words)
+    return all(w in _FUNCTION_WORDS or not w or w.startswith(("http://", "https://", "www.")) for w in words)
 
 
 def unit_contributions(feat: Featuriser, weights: np.ndarray, text: str) -> list[tuple[float, int, int]]:
@@ -46,7 +47,7 @@ def top_phrases(feat: Featuriser, weights: np.ndarray, text: str, k: int = 3) ->
         if any(start < e and s < end for s, e in chosen):
             continue
         phrase = text[start:end].strip()
-        if phrase and phrase not in phrases and not _only_function_words(phrase):
+        if phrase and phrase not in phrases and not _explains_nothing(phrase):
             chosen.append((start, end))
             phrases.append(phrase)
     return phrases
