@@ -149,10 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     for cat in ("offensive", "snark", "hate", "politics"):
         b = bench[cat]
         ok = "yes" if b["value"] >= TARGETS[cat] else "no"
+        lo, hi = b["ci95"]
         print(
             f"{cat:<10} {b['measure']:<52} {b['threshold']:>5.3f} {b['value']:>6.3f} "
             f"{b['value_at_0.5']:>6.3f} "
-            f"{base[cat]:>9.3f} {TARGETS[cat]:>6.2f}  {ok}"
+            f"{base[cat]:>9.3f} {TARGETS[cat]:>6.2f}  {ok:<3}  [{lo:.3f}, {hi:.3f}]"
         )
     if apc is not None:
         print(f"{'':<10} {'alt-profanity-check on offensive val (macro-F1)':<62} {apc:>6.3f}")

@@ -196,7 +196,8 @@ def write_cards(folder: Path, version: str, report: dict, manifest: dict, splits
             b = report["benchmarks"][name]
             how = "fixed" if name == "politics" else "chosen on out-of-fold training scores"
             lines.append(
-                f"- Issue-3 measure, {b['measure']} on {b['split']}: **{b['value']:.3f}** at the decision "
+                f"- Issue-3 measure, {b['measure']} on {b['split']}: **{b['value']:.3f}** (95% bootstrap "
+                f"interval {b['ci95'][0]:.3f}-{b['ci95'][1]:.3f}) at the decision "
                 f"threshold {b['threshold']:.3f} ({how}), {b['value_at_0.5']:.3f} at 0.5"
             )
         if cat == "politics":

@@ -27,6 +27,14 @@ def macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
     return (f1_pos(y, pred)[2] + f1_pos(1 - y, 1 - pred)[2]) / 2
 
 
+def bootstrap_ci(y: np.ndarray, pred: np.ndarray, fn, n: int = 1000, seed: int = 20261127) -> list[float]:
+    """95% bootstrap interval of fn(y, pred) over the validation rows (fixed seed): how far the figure could
+    move on another sample of the same kind of posts."""
+    rng = np.random.default_rng(seed)
+    values = [fn(y[i], pred[i]) for i in (rng.integers(0, len(y), len(y)) for _ in range(n))]
+    return [round(float(v), 4) for v in np.percentile(values, [2.5, 97.5])]
+
+
 def prior_weights(y: np.ndarray, prior: float | None) -> np.ndarray:
     """Weights that make positives `prior` of the total (None: all ones)."""
     if prior is None or y.min() == y.max():
@@ -123,9 +131,11 @@ def validation_report(clf, corpus: Corpus, thresholds: dict[str, float] | None =
 
     def measure_both(name: str, y: np.ndarray, p: np.ndarray, fn, label: str, split: str) -> None:
         t = float(thresholds.get(name, 0.5))
+        pred = (p >= t).astype(int)
         bench[name] = {
             "measure": label,
-            "value": round(fn(y, (p >= t).astype(int)), 4),
+            "value": round(fn(y, pred), 4),
+            "ci95": bootstrap_ci(y, pred, fn),
             "threshold": t,
             "value_at_0.5": round(fn(y, (p >= 0.5).astype(int)), 4),
             "n": int(len(y)),
