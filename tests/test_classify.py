@@ -334,16 +334,92 @@ def test_evidence_contributions_add_up(clf, text):
 
 def test_pair_table_matches_sorted_search():
     """The hashed word-pair lookup finds exactly the keys a binary search finds."""
-    from auditor.classify.features import PairTable
+    from auditor.classify.features import KeyTable
 
     rng = np.random.default_rng(7)
     keys = np.unique(rng.integers(0, 10**9, 5000))
-    table = PairTable(keys)
+    table = KeyTable(keys)
     queries = np.concatenate([keys[::3], rng.integers(0, 10**9, 3000), [0, 10**9 + 5]])
     where = np.searchsorted(keys, queries)
     expected = np.where((where < len(keys)) & (keys[np.minimum(where, len(keys) - 1)] == queries), where, -1)
     assert np.array_equal(table.find(queries), expected)
-    assert np.array_equal(PairTable(keys[:0]).find(queries), np.full(len(queries), -1))
+    assert np.array_equal(KeyTable(keys[:0]).find(queries), np.full(len(queries), -1))
+
+
+def test_key_table_two_part_keys_and_growth():
+    """Two-part keys are told apart by either part, and a table that outgrows its room keeps every key."""
+    from auditor.classify.features import KeyTable
+
+    rng = np.random.default_rng(8)
+    drawn = zip(rng.integers(0, 60, 20000).tolist(), rng.integers(-5, 5, 20000).tolist(), strict=True)
+    pairs = list(dict.fromkeys(drawn))
+    first, second = (np.array(part) for part in zip(*pairs, strict=True))
+    empty = np.zeros(0, dtype=np.int64)
+    table = KeyTable(empty, room=10, second=empty)
+    for k in range(0, len(pairs), 37):  # many small additions: the table doubles several times
+        table.add(first[k : k + 37], np.arange(k, min(k + 37, len(pairs))), second[k : k + 37])
+    assert np.array_equal(table.find(first, second), np.arange(len(pairs)))
+    q1, q2 = rng.integers(0, 70, 5000), rng.integers(-6, 6, 5000)
+    index = {p: i for i, p in enumerate(pairs)}
+    expected = [index.get(p, -1) for p in zip(q1.tolist(), q2.tolist(), strict=True)]
+    assert table.find(q1, q2).tolist() == expected
+
+
+def test_chunk_spans_cut_like_str_split():
+    """The vectorised chunking finds exactly the chunks str.split() finds, with every whitespace character."""
+    from auditor.classify.chunkstats import chunk_spans, codepoints
+
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    assert max(spaces) == "\u3000"  # chunk_spans knows no whitespace above U+3000
+    rng = random.Random(3)
+    alphabet = ["a", "B", "\x00", "\x01", "\u00e9", "\U0001f600", "\ud800", *spaces]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        starts, lengths = (a.tolist() for a in chunk_spans(codepoints(text)))
+        assert [text[s : s + n] for s, n in zip(starts, lengths, strict=True)] == text.split()
+
+
+def test_chunk_keys_do_not_depend_on_the_text():
+    """A chunk's key is the same wherever it stands, also at the very end of a text as long as the cached
+    powers of the key base; different chunks get different keys."""
+    from auditor.classify import chunkstats
+
+    def keys(text: str) -> list[tuple[int, int]]:
+        cp = chunkstats.codepoints(text)
+        first, second = chunkstats.chunk_keys(cp, *chunkstats.chunk_spans(cp))
+        return list(zip(first.tolist(), second.tolist(), strict=True))
+
+    words = ["a", "ab", "abcdefgh", "abcdefghi", "abcdefghijklmnop"]
+    alone = [keys(w)[0] for w in words]
+    assert len(set(alone)) == len(words)
+    chunkstats._POWERS.clear()
+    size = len(chunkstats._powers(1)[0])
+    for n in (size - 1, size, size + 1):
+        for word, key in zip(words, alone, strict=True):
+            assert keys(" " * (n - len(word)) + word) == [key]
+
+
+def test_chunk_types_are_found_by_key_or_string(clf):
+    """Every chunk maps to the chunk type of exactly its text, whether found by its integer key (short ASCII
+    chunks) or by string (longer, non-ASCII, NUL), when new and when cached."""
+    from auditor.classify.chunkstats import KEY_CHARS
+    from auditor.classify.features import Featuriser
+
+    rng = random.Random(4)
+    letters = "ab\x01\x7f\x00\u00e9"
+    size = KEY_CHARS + 3
+    chunks = ["".join(rng.choice(letters) for _ in range(rng.randint(1, size))) for _ in range(20000)]
+    chunks += ["a" * n for n in range(1, KEY_CHARS + 3)] + ["b" * KEY_CHARS + "a" * n for n in range(4)]
+    text = " ".join(chunks)
+    f = Featuriser(clf.featuriser.lex, [], np.zeros(0, dtype=np.int64))
+    for _ in range(2):  # new chunk types, then cached ones
+        ids = f._chunk_ids(text)
+        assert [f._types[i] for i in ids.tolist()] == chunks
+    assert len(f._types) == len(set(chunks) | {"\x01", ""})  # and the separator and the empty chunk
+    assert len(f._chunk_ids("\u3000 \u00a0")) == 0  # no chunks, only (non-ASCII) whitespace
+    # whitespace, ASCII or not, beside a chunk does not change how it is found
+    assert f._chunk_ids("\u3000\x01\u00a0ab \u2028x\u3000").tolist() == f._chunk_ids("\x01 ab x").tolist()
+    assert f._chunk_ids("\x01").tolist() == [0]  # the separator between texts
 
 
 def _reference_counts(chunk: str) -> list[float]:
@@ -381,8 +457,8 @@ def test_style_counts_match_a_plain_reference(clf):
     f = Featuriser(clf.featuriser.lex, [], np.zeros(0, dtype=np.int64))
     f._add_types(CHUNKS)
     counts = f._type_arrays()["counts"][:, : len(COUNTS)]
-    for chunk in CHUNKS:
-        assert list(counts[f._lookup[chunk]]) == _reference_counts(chunk), chunk
+    for chunk, row in zip(CHUNKS, f._chunk_ids(" ".join(CHUNKS)).tolist(), strict=True):
+        assert list(counts[row]) == _reference_counts(chunk), chunk
 
 
 def test_character_ngrams_are_hashed_stably():

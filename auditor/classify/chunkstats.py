@@ -22,6 +22,12 @@ COUNTS = (
 N_HASH = 1 << 16
 _MIX = np.uint64(1000003)
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # multiplier for hashing integer keys
+# What str.split() splits on, by code point (there is no whitespace above U+3000), then False for the rest
+_SPACE = np.array([chr(c).isspace() for c in range(0x3001)] + [False])
+# Chunk keys: code points 1..127 as base-129 digits, 8 to a number (exact: 129**8 < 2**63), 2 numbers
+KEY_CHARS = 16
+_BASE = 129
+_POWERS: dict[str, np.ndarray] = {}  # 129**i and 129**-i modulo 2**64, grown on demand
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -61,6 +67,48 @@ class Joined:
         """How many marked code points each chunk has."""
         n = len(self.chunks)
         return np.bincount(self.line[mask], minlength=n)[:n]
+
+
+def chunk_spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and length of every whitespace-separated chunk of a text's code points, as str.split() cuts."""
+    word = np.zeros(len(cp) + 2, dtype=bool)  # a space before and after the text
+    np.logical_not(np.take(_SPACE, cp, mode="clip"), out=word[1:-1])  # code points past the table: False
+    edges = np.flatnonzero(word[1:] != word[:-1])  # where chunks start and end, in turn
+    return edges[::2], edges[1::2] - edges[::2]
+
+
+def chunk_keys(cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An exact two-part integer key for every chunk of up to KEY_CHARS ASCII characters (no NUL): its first 8
+    and its other code points as the digits of two base-129 numbers, so equal keys mean equal chunks. The
+    first parts, -1 for any other chunk, and the second parts."""
+    n = len(cp)
+    powers, inverses = _powers(n + 1)  # a second part may start at n (where it is empty)
+    prefix = np.zeros(n + 1, dtype=np.uint64)  # prefix[k] = sum of cp[i] * 129**i for i < k, modulo 2**64
+    head = starts + np.minimum(lengths, KEY_CHARS // 2)  # where the second part starts
+    with np.errstate(over="ignore"):
+        np.multiply(cp, powers[:n], out=prefix[1:])
+        np.cumsum(prefix[1:], out=prefix[1:])
+        first = ((prefix[head] - prefix[starts]) * inverses[starts]).astype(np.int64)
+        second = ((prefix[starts + lengths] - prefix[head]) * inverses[head]).astype(np.int64)
+    exact = lengths <= KEY_CHARS
+    odd = np.flatnonzero((cp == 0) | (cp > 127))  # NUL and non-ASCII code points
+    if len(odd) and len(starts):
+        chunk = np.maximum(np.searchsorted(starts, odd, side="right") - 1, 0)  # the chunk at or before each
+        inside = (odd >= starts[chunk]) & (odd < starts[chunk] + lengths[chunk])
+        exact[chunk[inside]] = False
+    return np.where(exact, first, -1), second
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """129**i and its inverse modulo 2**64 for i < n at least (129 is odd, so it has one)."""
+    if len(_POWERS.get("powers", ())) < n:
+        size = max(n, 2 * len(_POWERS.get("powers", ())), 1 << 16)  # doubling, as batches vary in length
+        with np.errstate(over="ignore"):
+            for name, base in (("powers", _BASE), ("inverses", pow(_BASE, -1, 1 << 64))):
+                steps = np.full(size, base, dtype=np.uint64)
+                steps[0] = 1
+                _POWERS[name] = np.cumprod(steps)
+    return _POWERS["powers"], _POWERS["inverses"]
 
 
 def style_counts(j: Joined) -> np.ndarray:

@@ -22,7 +22,17 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from auditor.classify.chunkstats import COUNTS, GOLDEN, N_HASH, Joined, gram_buckets, style_counts
+from auditor.classify.chunkstats import (
+    COUNTS,
+    GOLDEN,
+    N_HASH,
+    Joined,
+    chunk_keys,
+    chunk_spans,
+    codepoints,
+    gram_buckets,
+    style_counts,
+)
 from auditor.classify.lexicon import CLASSES, Lexicons
 from auditor.classify.normalise import Normaliser, Span, fold
 from auditor.classify.windows import collapse_mask, window_rows
@@ -43,49 +53,86 @@ DOC_FEATURES = ("log_tokens", *(c for c, _ in COUNTS), *(p for p, _, _ in PAIRS)
 _SEP = "\x01"
 _MAX_TYPES = 400_000  # the chunk-type cache starts afresh beyond this many types
 _ROOM = 1 << 16  # types a batch may add beyond that
+_ODD = np.uint64(0xD6E8FEB86659FD93)  # mixes the second part of a two-part key into its hash
 
 
-class PairTable:
-    """Open-addressing hash table (linear probing) from word-pair keys to their positions in a sorted key
-    array; a vectorised replacement for np.searchsorted that touches one or two slots per query."""
+class KeyTable:
+    """Open-addressing hash table (linear probing) from keys to int64 values: a vectorised lookup that
+    touches one or two slots per query (word-pair keys -> their positions, chunk keys -> chunk types). A key
+    is an int64 >= 0, or a pair of int64 (the first >= 0) when `second` is given. The slots only hold entry
+    numbers; the entries are stored in the order added, so the memory touched at random stays small."""
 
-    def __init__(self, keys: np.ndarray) -> None:
-        self.bits = max(4, int(len(keys) * 4).bit_length())  # load factor at most 1/4
+    def __init__(
+        self,
+        keys: np.ndarray,
+        values: np.ndarray | None = None,
+        room: int = 0,
+        second: np.ndarray | None = None,
+    ) -> None:
+        """keys (distinct) -> values (default: their positions); room: keys to be added later."""
+        size = len(keys) + room
+        self.bits = max(4, int(size * 2).bit_length())  # load factor at most 1/2
         self.mask = (1 << self.bits) - 1
-        self.keys = np.full(1 << self.bits, -1, dtype=np.int64)
-        self.pos = np.zeros(1 << self.bits, dtype=np.int64)
-        home = self._slot(keys)
-        pending = np.arange(len(keys))
+        self.slots = np.zeros(1 << self.bits, dtype=np.int32)  # entry numbers; 0: free (free until used)
+        self.keys = np.zeros(size + 1, dtype=np.int64)  # entry 0 matches no key
+        self.keys[0] = -1
+        self.second = np.zeros(size + 1, dtype=np.int64)
+        self.values = np.zeros(size + 1, dtype=np.int64)
+        self.size = 0
         self.max_probe = 0
+        self.add(keys, np.arange(len(keys)) if values is None else values, second)
+
+    def add(self, keys: np.ndarray, values: np.ndarray, second: np.ndarray | None = None) -> None:
+        """Insert keys (distinct, none in the table yet); the table doubles when it would be over 1/2 full."""
+        second = np.zeros(len(keys), dtype=np.int64) if second is None else second
+        start, end = self.size + 1, self.size + 1 + len(keys)  # their entry numbers
+        if end > len(self.keys) or 2 * end > len(self.slots):
+            held = slice(1, start)
+            merged = [np.concatenate(a) for a in ((self.keys[held], keys), (self.values[held], values))]
+            self.__init__(*merged, room=end, second=np.concatenate([self.second[held], second]))  # doubled
+            return
+        self.keys[start:end], self.values[start:end], self.second[start:end] = keys, values, second
+        home = self._slot(keys, second)
+        pending = np.arange(len(keys))
+        probe = 0
         while len(pending):  # round p: every unplaced key tries slot home + p; ties go to the first key
-            slots = (home[pending] + self.max_probe) & self.mask
-            free = self.keys[slots] == -1
+            slots = (home[pending] + probe) & self.mask
+            free = self.slots[slots] == 0
             uniq, first = np.unique(slots[free], return_index=True)
             winners = pending[free][first]
-            self.keys[uniq] = keys[winners]
-            self.pos[uniq] = winners
+            self.slots[uniq] = start + winners
             placed = np.zeros(len(keys), dtype=bool)
             placed[winners] = True
             pending = pending[~placed[pending]]
-            self.max_probe += 1
+            probe += 1
+        self.max_probe = max(self.max_probe, probe)
+        self.size += len(keys)
 
-    def _slot(self, keys: np.ndarray) -> np.ndarray:
+    def _slot(self, keys: np.ndarray, second: np.ndarray | None) -> np.ndarray:
         with np.errstate(over="ignore"):
-            return ((keys.astype(np.uint64) * GOLDEN) >> np.uint64(64 - self.bits)).astype(np.int64)
+            mixed = keys.astype(np.uint64)
+            if second is not None:
+                mixed ^= second.astype(np.uint64) * _ODD
+            return ((mixed * GOLDEN) >> np.uint64(64 - self.bits)).astype(np.int64)
 
-    def find(self, queries: np.ndarray) -> np.ndarray:
-        """Position of every query key in the key array, or -1 if absent."""
-        out = np.full(len(queries), -1, dtype=np.int64)
-        home = self._slot(queries)
-        todo = np.arange(len(queries))
-        for probe in range(self.max_probe):
-            slots = (home[todo] + probe) & self.mask
-            found = self.keys[slots]
-            hit = found == queries[todo]
-            out[todo[hit]] = self.pos[slots[hit]]
-            todo = todo[~hit & (found != -1)]
+    def find(self, keys: np.ndarray, second: np.ndarray | None = None) -> np.ndarray:
+        """The value of every query key, or -1 if absent."""
+        home = self._slot(keys, second)
+        entry = self.slots[home]  # the first probe, for every query
+        hit = self.keys[entry] == keys
+        if second is not None:
+            hit &= self.second[entry] == second
+        out = np.where(hit, self.values[entry], -1)
+        todo = np.flatnonzero(~hit & (entry != 0))
+        for probe in range(1, self.max_probe):  # further probes, for the few queries still unresolved
             if not len(todo):
                 break
+            entry = self.slots[(home[todo] + probe) & self.mask]
+            hit = self.keys[entry] == keys[todo]
+            if second is not None:
+                hit &= self.second[entry] == second[todo]
+            out[todo[hit]] = self.values[entry[hit]]
+            todo = todo[~hit & (entry != 0)]
         return out
 
 
@@ -128,13 +175,14 @@ class Unit:
 
 
 class Encoded(NamedTuple):
-    """A batch as chunk-type and word-pair counts per row (z), with per-row scale and tokens; a row is a text
-    or, when long posts are windowed, one window of a text."""
+    """A batch as chunk-type and word-pair counts per row (z), with per-row scale, tokens and summed chunk
+    counts; a row is a text or, when long posts are windowed, one window of a text."""
 
     z: sp.csr_matrix
     scale: np.ndarray
     ntok: np.ndarray
     offsets: np.ndarray  # first row of every text, then the number of rows
+    counts: np.ndarray  # per row: its chunk types' style counts + lexicon classes, summed
 
 
 class Featuriser:
@@ -179,7 +227,7 @@ class Featuriser:
         if self.n_vocab:
             self._starts_pair[self.bigram_keys // self.n_vocab + 2] = True
             self._ends_pair[self.bigram_keys % self.n_vocab + 2] = True
-        self._pair_table = PairTable(self.bigram_keys)
+        self._pair_table = KeyTable(self.bigram_keys)
         self._pair_classes = [(CLASSES.index(a), CLASSES.index(b)) for _, a, b in PAIRS]
         self.reset_cache()
 
@@ -346,7 +394,10 @@ class Featuriser:
         self._len[start:end] = lengths
         self._blocks.append((start, block))
         self._types.extend(chunks)
-        self._lookup.update(zip(chunks, range(start, end), strict=True))
+        keys, second = chunk_keys(joined.cp, joined.starts, lengths)
+        short = np.flatnonzero(keys >= 0)
+        self._keys.add(keys[short], start + short, second[short])
+        self._lookup.update((chunks[i], start + i) for i in np.flatnonzero(keys < 0).tolist())
 
     def _pairs(
         self, a: np.ndarray, b: np.ndarray, ok: np.ndarray, owner: np.ndarray
@@ -355,16 +406,14 @@ class Featuriser:
         and its position among the pair keys."""
         if not len(a) or not len(self.bigram_keys):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        ok = ok & self._starts_pair[a + 2] & self._ends_pair[b + 2]
-        where = self._pair_table.find(a[ok] * self.n_vocab + b[ok])
+        at = np.flatnonzero(ok & self._starts_pair[a + 2] & self._ends_pair[b + 2])
+        where = self._pair_table.find(a[at] * self.n_vocab + b[at])
         found = where >= 0
-        return owner[ok][found], where[found]
+        return owner[at[found]], where[found]
 
     def prewarm(self) -> None:
         """Cache the chunk types of the vocabulary's words, lower-case and Capitalised, in one pass."""
-        forms = dict.fromkeys(f for w in self.vocab for f in (w, w.capitalize()) if f not in self._lookup)
-        if forms:
-            self._add_types(list(forms))
+        self._chunk_ids(" ".join(f for w in self.vocab for f in (w, w.capitalize())))
 
     def _grow(self, size: int) -> None:
         n = len(self._ntok)
@@ -388,7 +437,9 @@ class Featuriser:
         self._counts = np.zeros((0, len(COUNTS) + len(CLASSES)))
         self._grow(_MAX_TYPES + _ROOM)
         self._token_cache: dict[str, tuple[list[int], list[float], int]] = {}
-        self._lookup: dict[str, int] = {}
+        self._lookup: dict[str, int] = {}  # chunk types without a chunk key (see _chunk_ids)
+        no_keys = np.zeros(0, dtype=np.int64)
+        self._keys = KeyTable(no_keys, room=_MAX_TYPES + _ROOM, second=no_keys)  # chunk key -> type
         self._proj: np.ndarray | None = None
         self._proj_coef: np.ndarray | None = None
         self._proj_rows = 0
@@ -415,7 +466,8 @@ class Featuriser:
     # ----- a batch -----
     def encode(self, texts: Sequence[str], windows: bool = False) -> Encoded:
         """Z (rows x (word pairs + chunk types)) counting cross-chunk word pairs and chunk types per row, the
-        per-row scale 1/sqrt(tokens) and token counts, and the first row of every text (plus the total).
+        per-row scale 1/sqrt(tokens), token counts and summed chunk counts, and the first row of every text
+        (plus the total).
 
         A row is a text; with ``windows``, repeated chunks are read once and a long text takes one row per
         window (auditor/classify/windows.py)."""
@@ -424,27 +476,17 @@ class Featuriser:
         joined = (" " + _SEP + " ").join(texts)
         if joined.count(_SEP) != max(len(texts) - 1, 0):  # a text holding the separator itself
             joined = (" " + _SEP + " ").join(t.replace(_SEP, " ") for t in texts)
-        chunks = joined.split()
-        lookup = self._lookup
-        ids = np.fromiter(map(lookup.get, chunks, repeat(-1)), dtype=np.int64, count=len(chunks))
-        missing = np.flatnonzero(ids < 0).tolist()
-        if missing:  # new chunk types: featurised together, then cached
-            first_new = len(self._types)
-            order: dict[str, int] = {}
-            ids[missing] = first_new + np.array([order.setdefault(chunks[i], len(order)) for i in missing])
-            self._add_types(list(order))
-        kept = None  # positions of the chunks read (all, unless repeats were read once)
+        ids = self._chunk_ids(joined)
         if windows:
             keep = collapse_mask(ids)
             if not keep.all():
-                kept = np.flatnonzero(keep)
-                ids = ids[kept]
+                ids = ids[keep]
         row, offsets = window_rows(ids == 0, self._len[ids], len(texts), windows)
         n = int(offsets[-1])
         arr = self._type_arrays()
         single = arr["single"][ids]
         if len(ids) > 2 and (single[:-2] & single[1:-1] & single[2:]).any():
-            ids = self._merge_spaced(chunks, ids, single, row, kept)
+            ids = self._merge_spaced(ids, single, row)
             arr = self._type_arrays()
         tok = arr["ntok"][ids]
         ntok = np.bincount(row, weights=tok, minlength=n)[:n]
@@ -462,25 +504,49 @@ class Featuriser:
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(n_type + n_pair, out=indptr[1:])
         cols = np.empty(int(indptr[-1]), dtype=np.int64)
-        type_start = np.cumsum(n_type) - n_type
-        cols[indptr[row] + np.arange(len(ids)) - type_start[row]] = ids + n_pairs
+        type_ptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(n_type, out=type_ptr[1:])
+        cols[indptr[row] + np.arange(len(ids)) - type_ptr[row]] = ids + n_pairs
         if len(pair_rows):
             pair_start = np.cumsum(n_pair) - n_pair
             dest = indptr[pair_rows] + n_type[pair_rows] + np.arange(len(pair_rows)) - pair_start[pair_rows]
             cols[dest] = pair_cols
         z = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(n, n_pairs + len(self._types)))
-        return Encoded(z, scale, ntok, offsets)
+        types = sp.csr_matrix((np.ones(len(ids)), ids, type_ptr), shape=(n, len(self._types)))
+        return Encoded(z, scale, ntok, offsets, types @ arr["counts"])
+
+    def _chunk_ids(self, joined: str) -> np.ndarray:
+        """The chunk type of every whitespace-separated chunk of joined, in order (as str.split() cuts them);
+        chunks never seen before are featurised and cached first. Chunks of up to KEY_CHARS ASCII characters
+        are found by their exact integer keys in one vectorised lookup, the others by string."""
+        cp = codepoints(joined)
+        starts, lengths = chunk_spans(cp)
+        keys, second = chunk_keys(cp, starts, lengths)
+
+        def text(at: np.ndarray) -> list[str]:
+            return [joined[s : s + n] for s, n in zip(starts[at].tolist(), lengths[at].tolist(), strict=True)]
+
+        ids = np.full(len(keys), -1, dtype=np.int64)
+        short = np.flatnonzero(keys >= 0)
+        ids[short] = self._keys.find(keys[short], second[short])
+        other = np.flatnonzero(keys < 0)  # links, long and non-ASCII words
+        found = map(self._lookup.get, text(other), repeat(-1))
+        ids[other] = np.fromiter(found, dtype=np.int64, count=len(other))
+        missing = np.flatnonzero(ids < 0)
+        if len(missing):  # new chunk types: featurised together, then cached
+            first_new = len(self._types)
+            order: dict[str, int] = {}
+            ids[missing] = first_new + np.array([order.setdefault(c, len(order)) for c in text(missing)])
+            self._add_types(list(order))
+        return ids
 
     def scores(self, texts: Sequence[str], coef: np.ndarray, windows: bool = True) -> np.ndarray:
         """Linear scores texts @ coef (coef: n_features x k) through one sparse product with the cached
         per-type projections; equal to transform(texts) @ coef. With ``windows`` a long text scores as its
         worst window, per column (a long post's length adds nothing)."""
-        z, scale, ntok, offsets = self.encode(texts, windows)
-        m = self._projection(coef)
-        k = coef.shape[1]
-        prod = z @ m[: z.shape[1]]
-        dense = self.doc_features(prod[:, k:], ntok)
-        out = prod[:, :k] * scale[:, None] + dense @ coef[self.off_doc :]
+        z, scale, ntok, offsets, counts = self.encode(texts, windows)
+        prod = z @ self._projection(coef)[: z.shape[1]]
+        out = prod * scale[:, None] + self.doc_features(counts, ntok) @ coef[self.off_doc :]
         if len(out) > len(offsets) - 1:
             out = np.maximum.reduceat(out, offsets[:-1], axis=0)
         return out
@@ -490,19 +556,16 @@ class Featuriser:
         self._projection(coef)
 
     def _projection(self, coef: np.ndarray) -> np.ndarray:
-        """Rows: word pairs then chunk types; columns: their k category weights, then their counts."""
+        """Rows: word pairs then chunk types; columns: their k category weights."""
         if self._proj is None or self._proj_coef is not coef:
             n_pairs = len(self.bigram_keys)
             # room for a full cache: untouched rows cost no memory, and growing would copy everything
-            base = np.zeros((n_pairs + _MAX_TYPES + _ROOM, coef.shape[1] + self._counts.shape[1]))
-            base[:n_pairs, : coef.shape[1]] = coef[self.off_bigram : self.off_bigram + n_pairs]
+            base = np.zeros((n_pairs + _MAX_TYPES + _ROOM, coef.shape[1]))
+            base[:n_pairs] = coef[self.off_bigram : self.off_bigram + n_pairs]
             self._proj, self._proj_coef, self._proj_rows = base, coef, n_pairs
         n_rows = len(self.bigram_keys) + len(self._types)
         if self._proj_rows < n_rows:
-            start = self._proj_rows - len(self.bigram_keys)
-            block = np.hstack(
-                [np.asarray(self.type_matrix(start) @ coef), self._type_arrays()["counts"][start:]]
-            )
+            block = self.type_matrix(self._proj_rows - len(self.bigram_keys)) @ coef
             if n_rows > len(self._proj):
                 grown = np.zeros((max(n_rows, 2 * len(self._proj)), self._proj.shape[1]))
                 grown[: self._proj_rows] = self._proj[: self._proj_rows]
@@ -511,9 +574,7 @@ class Featuriser:
             self._proj_rows = n_rows
         return self._proj
 
-    def _merge_spaced(
-        self, chunks: list[str], ids: np.ndarray, single: np.ndarray, row: np.ndarray, kept: np.ndarray | None
-    ) -> np.ndarray:
+    def _merge_spaced(self, ids: np.ndarray, single: np.ndarray, row: np.ndarray) -> np.ndarray:
         """Maximal runs of 3+ single-letter chunks that spell a lexicon word become that word (the other
         letters become empty chunks); the vectorised twin of _joined_chunks."""
         ids = ids.copy()
@@ -525,12 +586,10 @@ class Featuriser:
             j = i
             while j < len(ids) and single[j] and (j == i or row[j] == row[i]):  # not across windows
                 j += 1
-            hit = self._spaced_word(chunks[i:j] if kept is None else [chunks[k] for k in kept[i:j]])
+            hit = self._spaced_word([self._types[t] for t in ids[i:j].tolist()])
             if hit:
-                k, word = i + hit[0], hit[1]
-                if word not in self._lookup:
-                    self._add_types([word])
-                ids[k] = self._lookup[word]
+                k, word = i + hit[0], hit[1]  # a lexicon word: no whitespace
+                ids[k] = self._chunk_ids(word)[0]
                 ids[k + 1 : j] = 1
             done = j
         return ids
@@ -550,7 +609,7 @@ class Featuriser:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Sparse feature matrix (texts x features), for training."""
-        z, scale, ntok, _ = self.encode(texts)
+        z, scale, ntok, _, counts = self.encode(texts)
         n_pairs = len(self.bigram_keys)
         pairs = sp.csr_matrix(
             (np.ones(n_pairs), (np.arange(n_pairs), self.off_bigram + np.arange(n_pairs))),
@@ -558,8 +617,7 @@ class Featuriser:
         )
         m = sp.vstack([pairs, self.type_matrix(0)]).tocsr()
         x = sp.diags(scale) @ (z @ m)
-        dense = self.doc_features(self._doc_counts(z), ntok)
-        doc = sp.csr_matrix(dense)
+        doc = sp.csr_matrix(self.doc_features(counts, ntok))
         doc_part = sp.csr_matrix((doc.data, doc.indices + self.off_doc, doc.indptr), shape=x.shape)
         return (x + doc_part).tocsr()
 
@@ -602,15 +660,5 @@ class Featuriser:
                     if col >= 0:
                         units.append(Unit([col], [1.0], prev[1], e))
                 prev = (i_tok, s)
-        z, scale, ntok, _ = self.encode([text])
-        dense = self.doc_features(self._doc_counts(z), ntok)
-        return units, dense[0], float(scale[0])
-
-    def _doc_counts(self, z: sp.csr_matrix) -> np.ndarray:
-        """Per-text lexicon/style counts: z's chunk-type columns (after the word pairs) times the type counts.
-
-        Slicing z instead of stacking a dense zero block for the pairs keeps this cheap per text (evidence).
-        """
-        counts = self._type_arrays()["counts"]
-        n_pairs = len(self.bigram_keys)
-        return np.asarray(z[:, n_pairs : n_pairs + len(counts)] @ counts)
+        _, scale, ntok, _, counts = self.encode([text])
+        return units, self.doc_features(counts, ntok)[0], float(scale[0])

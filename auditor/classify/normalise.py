@@ -109,9 +109,9 @@ _RUNS = re.compile(r"([a-z])\1{2,}")
 
 
 def lines_for_steps(j: Joined) -> list[np.ndarray]:
-    """For each normalising step, the indices of the chunks it could change, found with numpy on the raw code
-    points (supersets; see test_batch_normalising_equals_one_chunk_at_a_time). Non-ASCII chunks go to every
-    step, since folding may turn their characters into letters and marks."""
+    """For each normalising step, the indices of the chunks it could change, found with numpy on the code
+    points of the folded chunks (supersets; see test_batch_normalising_equals_one_chunk_at_a_time). Chunks
+    left with non-ASCII characters go to the obfuscation step, whose word characters (\\w) include them."""
     raw = j.cp
     n = len(raw)
     if not n:
@@ -130,10 +130,9 @@ def lines_for_steps(j: Joined) -> list[np.ndarray]:
     if n >= 5:
         sep = any_of(raw, " .-_*")
         spaced[:-4] = letter[:-4] & sep[1:-3] & letter[2:-2] & sep[3:-1] & letter[4:]
-    folded = raw > 127
 
     def lines(mask: np.ndarray) -> np.ndarray:
-        return np.unique(j.line[mask | folded])
+        return np.unique(j.line[mask])
 
     mentions = lines(at)
     found = {
@@ -143,7 +142,7 @@ def lines_for_steps(j: Joined) -> list[np.ndarray]:
         "spaced": lines(spaced),
         # a replaced mention or spaced word can free a decodable word that ran into it: ".@_i$t*" becomes
         # ". @user $t*", "a_s_s*" becomes "ass*"
-        "obfuscated": lines(obfuscated | at | spaced),
+        "obfuscated": lines(obfuscated | at | spaced | (raw > 127)),
         "stretched": lines(triple),
     }
     return [found[name] for name in STEP_NAMES]
@@ -166,11 +165,7 @@ def _obfuscation_candidates(
         return np.zeros(n, dtype=bool)
     leet = any_of(raw, "013457@$!|+*#")
     allowed = letter | leet
-    after_bangs = np.minimum.accumulate(np.where(bang, n, np.arange(n))[::-1])[::-1]  # next non-"!" char
-    before = np.maximum.accumulate(np.where(bang, -1, np.arange(n)))  # last non-"!" char at or before
-    inner_bang = bang & np.append(wordish & ~bang, False)[np.minimum(after_bangs, n)]
-    inner_bang &= np.append(False, wordish & ~bang)[before + 1]
-    marked = (leet & ~bang) | inner_bang
+    marked = (leet & ~bang) | _inner_bangs(bang, wordish & ~bang)
     # a word starting with # or * is never decoded (#hashtags, *emphasis*); "@name" was a mention
     word_char = letter | digit | (raw == 95)
     marked &= ~(run_start & (any_of(raw, "#*") | ((raw == 64) & np.append(word_char[1:], False))))
@@ -183,6 +178,20 @@ def _obfuscation_candidates(
     out[1:] |= (raw[1:] == 64) & any_of(raw[:-1], "$*#!|+")
     # a match may also start inside a run, right after "|" or "+" ("#rop4_a+da*" holds "da*")
     out[1:] |= wordish[1:] & any_of(raw[:-1], "|+")
+    return out
+
+
+def _inner_bangs(bang: np.ndarray, word: np.ndarray) -> np.ndarray:
+    """Where the "!" are that sit in a run of "!" with a word character (not "!") on both sides."""
+    out = np.zeros(len(bang), dtype=bool)
+    at = np.flatnonzero(bang)
+    if len(at):
+        first = np.flatnonzero(np.diff(at, prepend=-2) > 1)  # where each run of "!" starts in at
+        size = np.diff(np.append(first, len(at)))
+        before, after = at[first] - 1, at[first] + size  # the characters around each run
+        inner = (before >= 0) & word[np.maximum(before, 0)] & (after < len(bang))
+        inner &= word[np.minimum(after, len(bang) - 1)]
+        out[at] = np.repeat(inner, size)
     return out
 
 
@@ -286,9 +295,10 @@ class Normaliser:
         but each step's regular expression runs once, over only the chunks it could change."""
         j = joined if joined is not None else Joined.of(chunks)
         lines = j.text.lower().split("\n")
-        per_step = lines_for_steps(j)
-        for i in np.flatnonzero(np.bincount(j.line[j.cp > 127], minlength=len(chunks))).tolist():
+        odd = np.flatnonzero(np.bincount(j.line[j.cp > 127], minlength=len(chunks))).tolist()
+        for i in odd:
             lines[i] = fold(chunks[i])
+        per_step = lines_for_steps(Joined.of(lines) if odd else j)  # on the text the steps see
         for (pattern, fn), todo in zip(self.steps, per_step, strict=True):  # no step crosses a newline
             if len(todo):
                 idx = todo.tolist()
