@@ -535,9 +535,20 @@ class Featuriser:
         missing = np.flatnonzero(ids < 0)
         if len(missing):  # new chunk types: featurised together, then cached
             first_new = len(self._types)
-            order: dict[str, int] = {}
-            ids[missing] = first_new + np.array([order.setdefault(c, len(order)) for c in text(missing)])
-            self._add_types(list(order))
+            # equal keys are equal chunks: keyed ones are told apart by sorting their keys, the rest by string
+            keyed = missing[keys[missing] >= 0]
+            order = np.lexsort((second[keyed], keys[keyed]))  # stable: the first of equal chunks leads
+            k1, k2 = keys[keyed[order]], second[keyed[order]]
+            leads = np.ones(len(order), dtype=bool)
+            leads[1:] = (k1[1:] != k1[:-1]) | (k2[1:] != k2[:-1])
+            ids[keyed[order]] = first_new + np.cumsum(leads) - 1
+            new = text(keyed[order[leads]])
+            others: dict[str, int] = {}
+            rest = missing[keys[missing] < 0]
+            start = first_new + len(new)
+            seen = [others.setdefault(c, len(others)) for c in text(rest)]
+            ids[rest] = start + np.array(seen, dtype=np.int64)
+            self._add_types(new + list(others))
         return ids
 
     def scores(self, texts: Sequence[str], coef: np.ndarray, windows: bool = True) -> np.ndarray:

@@ -135,14 +135,17 @@ def lines_for_steps(j: Joined) -> list[np.ndarray]:
         return np.unique(j.line[mask])
 
     mentions = lines(at)
+    # A replaced mention can free a decodable word glued to it (".@_i$t*" becomes ". @user $t*"): the
+    # mention name ends at a non-word character, so only a mark or another "@" can be glued to it.
+    n_at = j.per_chunk(at)
+    glued = np.flatnonzero((n_at > 1) | ((n_at > 0) & (j.per_chunk(any_of(raw, "$*#|+!")) > 0)))
     found = {
         "url": lines(url),
         "long_mention": mentions,
         "mention": mentions,
         "spaced": lines(spaced),
-        # a replaced mention or spaced word can free a decodable word that ran into it: ".@_i$t*" becomes
-        # ". @user $t*", "a_s_s*" becomes "ass*"
-        "obfuscated": lines(obfuscated | at | spaced | (raw > 127)),
+        # spaced letters too ("a_s_s*" becomes "ass*")
+        "obfuscated": np.union1d(lines(obfuscated | spaced | (raw > 127)), glued),
         "stretched": lines(triple),
     }
     return [found[name] for name in STEP_NAMES]
