@@ -24,10 +24,9 @@ _MIX = np.uint64(1000003)
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # multiplier for hashing integer keys
 # What str.split() splits on, by code point (there is no whitespace above U+3000), then False for the rest
 _SPACE = np.array([chr(c).isspace() for c in range(0x3001)] + [False])
-# Chunk keys: code points 1..127 as base-129 digits, 8 to a number (exact: 129**8 < 2**63), 2 numbers
+# Chunk keys: a chunk of up to 16 ASCII characters is its bytes, 8 to a little-endian number, 2 numbers
 KEY_CHARS = 16
-_BASE = 129
-_POWERS: dict[str, np.ndarray] = {}  # 129**i and 129**-i modulo 2**64, grown on demand
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)  # the low k bytes of a word
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -79,36 +78,22 @@ def chunk_spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def chunk_keys(cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """An exact two-part integer key for every chunk of up to KEY_CHARS ASCII characters (no NUL): its first 8
-    and its other code points as the digits of two base-129 numbers, so equal keys mean equal chunks. The
-    first parts, -1 for any other chunk, and the second parts."""
+    and its next 8 characters as the bytes of two little-endian numbers, so equal keys mean equal chunks (each
+    byte is 1..127, so the numbers are >= 0 and the length shows). The first parts, -1 for any other chunk,
+    and the second parts."""
     n = len(cp)
-    powers, inverses = _powers(n + 1)  # a second part may start at n (where it is empty)
-    prefix = np.zeros(n + 1, dtype=np.uint64)  # prefix[k] = sum of cp[i] * 129**i for i < k, modulo 2**64
-    head = starts + np.minimum(lengths, KEY_CHARS // 2)  # where the second part starts
-    with np.errstate(over="ignore"):
-        np.multiply(cp, powers[:n], out=prefix[1:])
-        np.cumsum(prefix[1:], out=prefix[1:])
-        first = ((prefix[head] - prefix[starts]) * inverses[starts]).astype(np.int64)
-        second = ((prefix[starts + lengths] - prefix[head]) * inverses[head]).astype(np.int64)
+    padded = np.zeros(n + 16, dtype=np.uint8)  # room to read 16 bytes from any chunk start
+    np.copyto(padded[:n], cp, casting="unsafe")  # the low byte of every code point (the others: not exact)
+    words = np.ndarray((n + 9,), dtype="<u8", buffer=padded, strides=(1,))  # words[i]: bytes i..i+7
+    first = words[starts] & _LOW_BYTES[np.minimum(lengths, 8)]
+    second = words[starts + 8] & _LOW_BYTES[np.clip(lengths - 8, 0, 8)]
     exact = lengths <= KEY_CHARS
     odd = np.flatnonzero((cp == 0) | (cp > 127))  # NUL and non-ASCII code points
     if len(odd) and len(starts):
         chunk = np.maximum(np.searchsorted(starts, odd, side="right") - 1, 0)  # the chunk at or before each
         inside = (odd >= starts[chunk]) & (odd < starts[chunk] + lengths[chunk])
         exact[chunk[inside]] = False
-    return np.where(exact, first, -1), second
-
-
-def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """129**i and its inverse modulo 2**64 for i < n at least (129 is odd, so it has one)."""
-    if len(_POWERS.get("powers", ())) < n:
-        size = max(n, 2 * len(_POWERS.get("powers", ())), 1 << 16)  # doubling, as batches vary in length
-        with np.errstate(over="ignore"):
-            for name, base in (("powers", _BASE), ("inverses", pow(_BASE, -1, 1 << 64))):
-                steps = np.full(size, base, dtype=np.uint64)
-                steps[0] = 1
-                _POWERS[name] = np.cumprod(steps)
-    return _POWERS["powers"], _POWERS["inverses"]
+    return np.where(exact, first.view(np.int64), -1), second.view(np.int64)
 
 
 def style_counts(j: Joined) -> np.ndarray:
