@@ -71,7 +71,9 @@ class Joined:
 def chunk_spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and length of every whitespace-separated chunk of a text's code points, as str.split() cuts."""
     word = np.zeros(len(cp) + 2, dtype=bool)  # a space before and after the text
-    np.logical_not(np.take(_SPACE, cp, mode="clip"), out=word[1:-1])  # code points past the table: False
+    np.greater(cp, 32, out=word[1:-1])  # all ASCII whitespace is at or below 32 ...
+    odd = np.flatnonzero((cp < 32) | (cp > 127))  # ... but not all of 0-31 is, and some of the rest is
+    word[odd + 1] = ~np.take(_SPACE, cp[odd], mode="clip")  # code points past the table: not whitespace
     edges = np.flatnonzero(word[1:] != word[:-1])  # where chunks start and end, in turn
     return edges[::2], edges[1::2] - edges[::2]
 

@@ -422,7 +422,7 @@ class Featuriser:
             new = np.full(size, fill, dtype=old.dtype)
             new[:n] = old
             setattr(self, name, new)
-        counts = np.zeros((size, self._counts.shape[1]))
+        counts = np.zeros((size, self._counts.shape[1]), dtype=np.float32)
         counts[:n] = self._counts
         self._counts = counts
 
@@ -434,7 +434,8 @@ class Featuriser:
         self._last = np.zeros(0, dtype=np.int64)
         self._single = np.zeros(0, dtype=bool)
         self._len = np.zeros(0, dtype=np.int64)  # characters of each chunk type
-        self._counts = np.zeros((0, len(COUNTS) + len(CLASSES)))
+        # per type: style counts and lexicon classes, small whole numbers (exact in float32)
+        self._counts = np.zeros((0, len(COUNTS) + len(CLASSES)), dtype=np.float32)
         self._grow(_MAX_TYPES + _ROOM)
         self._token_cache: dict[str, tuple[list[int], list[float], int]] = {}
         self._lookup: dict[str, int] = {}  # chunk types without a chunk key (see _chunk_ids)
@@ -512,7 +513,8 @@ class Featuriser:
             dest = indptr[pair_rows] + n_type[pair_rows] + np.arange(len(pair_rows)) - pair_start[pair_rows]
             cols[dest] = pair_cols
         z = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(n, n_pairs + len(self._types)))
-        types = sp.csr_matrix((np.ones(len(ids)), ids, type_ptr), shape=(n, len(self._types)))
+        ones = np.ones(len(ids), dtype=np.float32)
+        types = sp.csr_matrix((ones, ids, type_ptr), shape=(n, len(self._types)))
         return Encoded(z, scale, ntok, offsets, types @ arr["counts"])
 
     def _chunk_ids(self, joined: str) -> np.ndarray:
