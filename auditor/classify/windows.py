@@ -73,7 +73,14 @@ def window_rows(
         return doc, np.arange(n_docs + 1)
     width = np.where(is_sep, 0, lengths + 1)  # a chunk and the space after it
     total = np.bincount(doc, weights=width, minlength=n_docs).astype(np.int64)
-    start = np.cumsum(width) - width - (np.cumsum(total) - total)[doc]  # where each chunk starts in its text
     per_text = window_of(np.zeros(n_docs, dtype=np.int64), total - 1)[1]  # windows of each text
     first_row = np.cumsum(per_text) - per_text
-    return first_row[doc] + window_of(start, (total - 1)[doc])[0], np.append(first_row, per_text.sum())
+    row = first_row[doc]
+    long = per_text > 1
+    if long.any():  # only the chunks of texts longer than a window need their window worked out
+        at = np.flatnonzero(long[doc])
+        w, d = width[at], doc[at]
+        before = np.where(long, total, 0)
+        start = np.cumsum(w) - w - (np.cumsum(before) - before)[d]  # where each chunk starts in its text
+        row[at] += window_of(start, (total - 1)[d])[0]
+    return row, np.append(first_row, per_text.sum())
