@@ -379,6 +379,18 @@ def test_chunk_spans_cut_like_str_split():
         assert [text[s : s + n] for s, n in zip(starts, lengths, strict=True)] == text.split()
 
 
+def test_substrings_are_the_chunks_as_written():
+    """Chunks gathered with numpy and decoded once equal slicing the text: emoji, NUL, lone surrogates."""
+    from auditor.classify.chunkstats import chunk_spans, codepoints, substrings
+
+    text = "a \U0001f600x\x00y \ud800z\u00e9 \u3000\x01 last"
+    cp = codepoints(text)
+    starts, lengths = chunk_spans(cp)
+    assert substrings(cp, starts, lengths) == text.split()
+    assert substrings(cp, starts[[3, 0]], lengths[[3, 0]]) == ["\x01", "a"]
+    assert substrings(cp, starts[:0], lengths[:0]) == []
+
+
 def test_chunk_keys_do_not_depend_on_the_text():
     """A chunk's key is the same wherever it stands, at the very start or end of a text too; different chunks
     get different keys."""

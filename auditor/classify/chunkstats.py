@@ -78,6 +78,18 @@ def chunk_spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return edges[::2], edges[1::2] - edges[::2]
 
 
+def substrings(cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> list[str]:
+    """The strings of whitespace-free chunks (start, length) of a text's code points: gathered with numpy
+    and decoded once, which beats slicing the text chunk by chunk."""
+    if not len(starts):
+        return []
+    ends = np.cumsum(lengths + 1)  # each chunk and a newline after it
+    at = np.repeat(starts - (ends - lengths - 1), lengths + 1) + np.arange(int(ends[-1]))
+    out = cp[np.minimum(at, len(cp) - 1)]
+    out[ends - 1] = 10
+    return out[:-1].tobytes().decode("utf-32-le", "surrogatepass").split("\n")
+
+
 def chunk_keys(cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """An exact two-part integer key for every chunk of up to KEY_CHARS ASCII characters (no NUL): its first 8
     and its next 8 characters as the bytes of two little-endian numbers, so equal keys mean equal chunks (each

@@ -32,6 +32,7 @@ from auditor.classify.chunkstats import (
     codepoints,
     gram_buckets,
     style_counts,
+    substrings,
 )
 from auditor.classify.lexicon import CLASSES, Lexicons
 from auditor.classify.normalise import Normaliser, Span, fold
@@ -526,7 +527,7 @@ class Featuriser:
         keys, second = chunk_keys(cp, starts, lengths)
 
         def text(at: np.ndarray) -> list[str]:
-            return [joined[s : s + n] for s, n in zip(starts[at].tolist(), lengths[at].tolist(), strict=True)]
+            return substrings(cp, starts[at], lengths[at])
 
         ids = np.full(len(keys), -1, dtype=np.int64)
         short = np.flatnonzero(keys >= 0)
