@@ -391,6 +391,17 @@ def test_substrings_are_the_chunks_as_written():
     assert substrings(cp, starts[:0], lengths[:0]) == []
 
 
+def test_token_records_found_by_key_equal_a_dictionary_lookup(clf):
+    """Token records looked up by exact key (short ASCII tokens) or string equal one dictionary lookup."""
+    known = clf.featuriser._records
+    rng = random.Random(5)
+    tokens = list(known.id)[:3000] + ["\n", "...", "!", "\U0001f600", "a" * 17, "zzqx", "don't", "@user"]
+    tokens += ["".join(rng.choice("abc'_01") for _ in range(rng.randint(1, 20))) for _ in range(3000)]
+    rng.shuffle(tokens)
+    assert known.lookup(tokens).tolist() == [known.id.get(t, known.unknown) for t in tokens]
+    assert known.lookup([]).tolist() == []
+
+
 def test_chunk_keys_do_not_depend_on_the_text():
     """A chunk's key is the same wherever it stands, at the very start or end of a text too; different chunks
     get different keys."""

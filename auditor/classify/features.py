@@ -139,7 +139,7 @@ class KeyTable:
 
 class TokenRecords:
     """Every token the model knows something about (vocabulary, lexicon classes, word classes), plus the
-    newline between chunks, behind one dictionary: a single lookup per token answers every question."""
+    newline between chunks, behind one lookup: a single lookup per token answers every question."""
 
     NEWLINE = 0
 
@@ -147,6 +147,9 @@ class TokenRecords:
         tokens = list(dict.fromkeys(["\n", "httpurl", *index, *classes_of, *cluster_row]))
         self.id = {t: i for i, t in enumerate(tokens)}
         self.unknown = len(tokens)  # the record of every other token
+        keys, second = self._keys(tokens)
+        short = np.flatnonzero(keys >= 0)  # short ASCII tokens: found by exact key, the rest by string
+        self._table = KeyTable(keys[short], short, second=second[short])
         self.url = self.id["httpurl"]
         tokens.append("")
         self.vocab = np.array([index.get(t, -1) for t in tokens], dtype=np.int64)
@@ -155,6 +158,27 @@ class TokenRecords:
         classes = [classes_of.get(t, ()) for t in tokens]
         self.class_ptr = np.cumsum([0, *map(len, classes)])
         self.class_idx = np.array([c for cs in classes for c in cs], dtype=np.int64)
+
+    @staticmethod
+    def _keys(tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Exact chunk keys of tokens (no token holds a NUL, so NUL separates them)."""
+        cp = codepoints("\x00".join(tokens))
+        cuts = np.flatnonzero(cp == 0)
+        starts = np.append(0, cuts + 1)
+        return chunk_keys(cp, starts, np.append(cuts, len(cp)) - starts)
+
+    def lookup(self, tokens: list[str]) -> np.ndarray:
+        """The record of every token (self.unknown for tokens the model knows nothing about)."""
+        if not tokens:
+            return np.zeros(0, dtype=np.int64)
+        keys, second = self._keys(tokens)
+        rec = np.full(len(tokens), self.unknown, dtype=np.int64)
+        short = np.flatnonzero(keys >= 0)
+        found = self._table.find(keys[short], second[short])
+        rec[short[found >= 0]] = found[found >= 0]
+        other = np.flatnonzero(keys < 0).tolist()
+        rec[other] = [self.id.get(tokens[i], self.unknown) for i in other]
+        return rec
 
     def classes(self, rec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(position in rec, lexicon class) for every lexicon class of every record in rec."""
@@ -365,7 +389,7 @@ class Featuriser:
         counts[:, :n_counts] = style_counts(joined)
         toks = _TOKEN_OR_NEWLINE.findall(self.normaliser.normalise_many(chunks, joined))
         known = self._records
-        rec = np.fromiter(map(known.id.get, toks, repeat(known.unknown)), dtype=np.int64, count=len(toks))
+        rec = known.lookup(toks)
         newline = rec == known.NEWLINE
         word_at = np.flatnonzero(~newline)  # where each word is in toks
         chunk_of = np.cumsum(newline)[word_at]  # chunk index of every word
