@@ -1,9 +1,10 @@
 """One shared featuriser for all five categories: de-obfuscated words, word pairs, lexicon classes, tone.
 
 A text is split on whitespace into chunks ("Fuck!!", "sh1t", "@bob", "https://…"). Every distinct chunk is
-normalised and turned into features once and cached as a *chunk type*; a batch is then one `str.split`, one
-dictionary lookup per chunk and one sparse product Z·M, where Z counts chunk types and cross-chunk word pairs
-per text and M stacks, per type and pair, its features (training) or its five category scores (scoring).
+normalised and turned into features once and cached as a *chunk type*; a batch is then cut into chunks with
+numpy, its chunks looked up at once by exact integer keys (short ASCII chunks) or by string (the rest), and
+scored by one sparse product Z·M, where Z counts chunk types and cross-chunk word pairs per text and M stacks,
+per type and pair, its features (training) or its five category scores (scoring).
 Chunks never seen before are featurised together, a whole batch at a time: they are joined into one string,
 normalised by the same regular expressions, tokenised by one findall and turned into rows with numpy.
 
