@@ -402,6 +402,24 @@ def test_token_records_found_by_key_equal_a_dictionary_lookup(clf):
     assert known.lookup([]).tolist() == []
 
 
+def test_masked_words_match_as_a_plain_regex_search(clf):
+    """match_masked skips words that cannot match by their leading letters or length; the answer is still the
+    first swear word the pattern spells out in full."""
+    lex = clf.featuriser.lex
+    rng = random.Random(6)
+    words = [w for w in lex.words["profanity_strong"] if len(w) > 2] + ["presenti", "control", "list"]
+    patterns = set()
+    for _ in range(3000):
+        w = rng.choice(words)
+        i = rng.randrange(1, len(w))
+        j = min(len(w), i + rng.randint(1, 3))
+        tail = rng.choice(["", "", "x", "ihavethebestboyfriend", "c[a-z]{1,2}"])
+        patterns.add(w[:i] + f"[a-z]{{{max(1, j - i - 1)},{j - i + 1}}}" + w[j:] + tail)
+    for pattern in patterns:
+        rx = re.compile(pattern)
+        assert lex.match_masked(pattern) == next((w for w in lex._profane if rx.fullmatch(w)), None), pattern
+
+
 def test_chunk_keys_do_not_depend_on_the_text():
     """A chunk's key is the same wherever it stands, at the very start or end of a text too; different chunks
     get different keys."""

@@ -19,6 +19,7 @@ CLASSES = (
 )
 _RUN3 = re.compile(r"([a-z])\1{2,}")
 _RUN2 = re.compile(r"([a-z])\1+")
+_GAP = re.compile(r"\[a-z\]\{(\d+),(\d+)\}")  # a masked run in a match_masked pattern
 
 
 def _read(path: Path) -> list[str]:
@@ -69,6 +70,13 @@ class Lexicons:
     def match_masked(self, pattern: str) -> str | None:
         """First swear word or slur that a masked pattern such as 'f[a-z]{1,2}ck' spells out fully."""
         if pattern not in self._masked:
-            rx = re.compile(pattern)
-            self._masked[pattern] = next((w for w in self._profane if rx.fullmatch(w)), None)
+            # Only words with the pattern's leading letters and a length it allows can match: most patterns
+            # ("presenti[a-z]{1,2}ihavethebestboyfriend") have none and need no regular expression at all.
+            prefix = pattern.split("[", 1)[0]
+            gaps = [(int(a), int(b)) for a, b in _GAP.findall(pattern)]
+            fixed = len(_GAP.sub("", pattern))
+            shortest, longest = fixed + sum(a for a, _ in gaps), fixed + sum(b for _, b in gaps)
+            words = [w for w in self._profane if w.startswith(prefix) and shortest <= len(w) <= longest]
+            rx = re.compile(pattern) if words else None
+            self._masked[pattern] = next((w for w in words if rx and rx.fullmatch(w)), None)
         return self._masked[pattern]
