@@ -379,16 +379,20 @@ def test_chunk_spans_cut_like_str_split():
         assert [text[s : s + n] for s, n in zip(starts, lengths, strict=True)] == text.split()
 
 
-def test_substrings_are_the_chunks_as_written():
+def test_gathered_chunks_equal_the_chunks_as_written():
     """Chunks gathered with numpy and decoded once equal slicing the text: emoji, NUL, lone surrogates."""
-    from auditor.classify.chunkstats import chunk_spans, codepoints, substrings
+    from auditor.classify.chunkstats import Joined, chunk_spans, codepoints
 
     text = "a \U0001f600x\x00y \ud800z\u00e9 \u3000\x01 last"
     cp = codepoints(text)
     starts, lengths = chunk_spans(cp)
-    assert substrings(cp, starts, lengths) == text.split()
-    assert substrings(cp, starts[[3, 0]], lengths[[3, 0]]) == ["\x01", "a"]
-    assert substrings(cp, starts[:0], lengths[:0]) == []
+    gathered, plain = Joined.gather(cp, starts, lengths), Joined.of(text.split())
+    assert gathered.chunks == plain.chunks == text.split()
+    assert gathered.text == plain.text
+    for name in ("cp", "line", "starts", "lengths"):
+        assert getattr(gathered, name).tolist() == getattr(plain, name).tolist(), name
+    assert Joined.gather(cp, starts[[3, 0]], lengths[[3, 0]]).chunks == ["\x01", "a"]
+    assert Joined.gather(cp, starts[:0], lengths[:0]).chunks == []
 
 
 def test_token_records_found_by_key_equal_a_dictionary_lookup(clf):
@@ -494,10 +498,11 @@ CHUNKS = [
 def test_style_counts_match_a_plain_reference(clf):
     """The vectorised per-chunk counts (links, @, !, ?, CAPS runs, quotes, #, ..., emoji) equal a plain
     per-chunk computation."""
+    from auditor.classify.chunkstats import Joined
     from auditor.classify.features import COUNTS, Featuriser
 
     f = Featuriser(clf.featuriser.lex, [], np.zeros(0, dtype=np.int64))
-    f._add_types(CHUNKS)
+    f._add_types(Joined.of(CHUNKS))
     counts = f._type_arrays()["counts"][:, : len(COUNTS)]
     for chunk, row in zip(CHUNKS, f._chunk_ids(" ".join(CHUNKS)).tolist(), strict=True):
         assert list(counts[row]) == _reference_counts(chunk), chunk

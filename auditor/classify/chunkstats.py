@@ -62,6 +62,20 @@ class Joined:
         lengths = ends - np.append(0, ends[:-1] + 1)
         return cls(chunks, text, cp, np.cumsum(newline), ends - lengths, lengths)
 
+    @classmethod
+    def gather(cls, cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> Joined:
+        """Joined.of the chunks (start, length) of a text's code points, gathered with numpy and decoded once
+        instead of sliced from the text one by one."""
+        if not len(starts):
+            return cls.of([])
+        ends = np.cumsum(lengths + 1)  # each chunk and a newline after it
+        at = np.repeat(starts - (ends - lengths - 1), lengths + 1) + np.arange(int(ends[-1]))
+        out = cp[np.minimum(at, len(cp) - 1)]
+        out[ends - 1] = 10
+        out = out[:-1]
+        text = out.tobytes().decode("utf-32-le", "surrogatepass")
+        return cls(text.split("\n"), text, out, np.cumsum(out == 10), ends - lengths - 1, lengths)
+
     def per_chunk(self, mask: np.ndarray) -> np.ndarray:
         """How many marked code points each chunk has."""
         n = len(self.chunks)
@@ -76,18 +90,6 @@ def chunk_spans(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     word[odd + 1] = ~np.take(_SPACE, cp[odd], mode="clip")  # code points past the table: not whitespace
     edges = np.flatnonzero(word[1:] != word[:-1])  # where chunks start and end, in turn
     return edges[::2], edges[1::2] - edges[::2]
-
-
-def substrings(cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> list[str]:
-    """The strings of whitespace-free chunks (start, length) of a text's code points: gathered with numpy
-    and decoded once, which beats slicing the text chunk by chunk."""
-    if not len(starts):
-        return []
-    ends = np.cumsum(lengths + 1)  # each chunk and a newline after it
-    at = np.repeat(starts - (ends - lengths - 1), lengths + 1) + np.arange(int(ends[-1]))
-    out = cp[np.minimum(at, len(cp) - 1)]
-    out[ends - 1] = 10
-    return out[:-1].tobytes().decode("utf-32-le", "surrogatepass").split("\n")
 
 
 def chunk_keys(cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

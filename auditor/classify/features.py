@@ -33,7 +33,6 @@ from auditor.classify.chunkstats import (
     codepoints,
     gram_buckets,
     style_counts,
-    substrings,
 )
 from auditor.classify.lexicon import CLASSES, Lexicons
 from auditor.classify.normalise import Normaliser, Span, fold
@@ -378,15 +377,15 @@ class Featuriser:
         return self.off_bigram + where if where >= 0 else -1
 
     # ----- chunk types -----
-    def _add_types(self, chunks: list[str]) -> None:
-        """Featurise chunks never seen before, all at once, and cache them as new chunk types."""
+    def _add_types(self, joined: Joined) -> None:
+        """Featurise chunks never seen before (joined.chunks), all at once, and cache them as chunk types."""
+        chunks = joined.chunks
         start, n = len(self._types), len(chunks)
         end = start + n
         if end > len(self._ntok):
             self._grow(max(2 * len(self._ntok), end))
         n_counts = len(COUNTS)
         counts = self._counts[start:end]  # filled in place
-        joined = Joined.of(chunks)
         counts[:, :n_counts] = style_counts(joined)
         toks = _TOKEN_OR_NEWLINE.findall(self.normaliser.normalise_many(chunks, joined))
         known = self._records
@@ -470,7 +469,7 @@ class Featuriser:
         self._proj: np.ndarray | None = None
         self._proj_coef: np.ndarray | None = None
         self._proj_rows = 0
-        self._add_types([_SEP, ""])  # type 0 separates texts; type 1 is an empty chunk (letters merged away)
+        self._add_types(Joined.of([_SEP, ""]))  # type 0 separates texts; type 1: an empty chunk (merged away)
 
     def _type_arrays(self) -> dict[str, np.ndarray]:
         """Per-type token count, first/last word id, single-letter flag, chunk counts + lexicon classes."""
@@ -552,7 +551,7 @@ class Featuriser:
         keys, second = chunk_keys(cp, starts, lengths)
 
         def text(at: np.ndarray) -> list[str]:
-            return substrings(cp, starts[at], lengths[at])
+            return Joined.gather(cp, starts[at], lengths[at]).chunks
 
         ids = np.full(len(keys), -1, dtype=np.int64)
         short = np.flatnonzero(keys >= 0)
@@ -570,13 +569,13 @@ class Featuriser:
             leads = np.ones(len(order), dtype=bool)
             leads[1:] = (k1[1:] != k1[:-1]) | (k2[1:] != k2[:-1])
             ids[keyed[order]] = first_new + np.cumsum(leads) - 1
-            new = text(keyed[order[leads]])
+            new = keyed[order[leads]]
             others: dict[str, int] = {}
             rest = missing[keys[missing] < 0]
-            start = first_new + len(new)
-            seen = [others.setdefault(c, len(others)) for c in text(rest)]
-            ids[rest] = start + np.array(seen, dtype=np.int64)
-            self._add_types(new + list(others))
+            seen = np.array([others.setdefault(c, len(others)) for c in text(rest)], dtype=np.int64)
+            ids[rest] = first_new + len(new) + seen
+            new = np.append(new, rest[np.unique(seen, return_index=True)[1]])  # the first of each
+            self._add_types(Joined.gather(cp, starts[new], lengths[new]))
         return ids
 
     def scores(self, texts: Sequence[str], coef: np.ndarray, windows: bool = True) -> np.ndarray:
