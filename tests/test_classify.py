@@ -118,6 +118,8 @@ def test_evidence_leaves_out_words_that_barely_count(clf):
     assert clf.evidence("bad escape, you absolute idiot", "insult") == ["idiot"]
     # a link weighs almost as much as "Polls" here, but it is no reason to show a reader
     assert clf.evidence("Polls close at 8. https://example.com/m12", "politics") == ["Polls"]
+    # but a flag is never left without a reason: when a function word is all there is, it is shown
+    assert clf.evidence("Oh, she is so young", "snark") == ["Oh"]
 
 
 def test_evidence_points_at_obfuscated_word(clf):

@@ -34,7 +34,8 @@ def unit_contributions(feat: Featuriser, weights: np.ndarray, text: str) -> list
 
 
 def top_phrases(feat: Featuriser, weights: np.ndarray, text: str, k: int = 3) -> list[str]:
-    """Up to k non-overlapping phrases with the largest positive contributions, strongest first."""
+    """Up to k non-overlapping phrases with the largest positive contributions, strongest first. Function
+    words and links are left out, unless the strongest of them is all there is ("Oh, she is so young")."""
     units = sorted(unit_contributions(feat, weights, text), key=lambda u: -u[0])
     if not units or units[0][0] <= 0:
         return []
@@ -50,4 +51,5 @@ def top_phrases(feat: Featuriser, weights: np.ndarray, text: str, k: int = 3) ->
         if phrase and phrase not in phrases and not _explains_nothing(phrase):
             chosen.append((start, end))
             phrases.append(phrase)
-    return phrases
+    strongest = text[units[0][1] : units[0][2]].strip()
+    return phrases or ([strongest] if strongest else [])
