@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditor.classify.lexicon import read_words
+
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 AUGMENT = Path(__file__).resolve().parent / "augment"
 CURATION = Path(__file__).resolve().parent / "curation"
@@ -74,19 +76,14 @@ def rows(data: Path, name: str) -> Iterator[dict]:
                     yield row
 
 
-def _word_list(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [s.strip().lower() for s in lines if s.strip() and not s.startswith("#")]
-
-
 class OnTopic:
     """Does a text name politics? The politics lexicon plus the curation-only policy words and two-word
     phrases (models/curation/policy_terms.txt), matched on lower-case words (hashtags too: "#obamacare")."""
 
     def __init__(self) -> None:
-        own = _word_list(CURATION / "policy_terms.txt")
+        own = read_words(CURATION / "policy_terms.txt")
         ambiguous = {t[1:] for t in own if t.startswith("-")}
-        lexicon = [t for t in _word_list(LEXICONS / "politics_terms.txt") if t not in ambiguous]
+        lexicon = [t for t in read_words(LEXICONS / "politics_terms.txt") if t not in ambiguous]
         terms = [key(t).split() for t in lexicon + [t for t in own if not t.startswith("-")]]
         self.words = frozenset(t[0] for t in terms if len(t) == 1)
         self.phrases = frozenset(tuple(t) for t in terms if len(t) == 2)

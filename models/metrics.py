@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-from data import PRIORS, Corpus, Split, key, rows
+from data import PRIORS, Corpus, Split, augment, key, rows
 
 from auditor.classify.model import CATEGORIES
 
-HERE = Path(__file__).resolve().parent
 BINS = 10
 
 
@@ -81,12 +78,6 @@ def olid_fine_val(corpus: Corpus, swears) -> tuple[Split, Split]:
         prof.add(r["text"], int(unt or (tin and swears(r["text"]))), "olid-val")
         ins.add(r["text"], int(tin), "olid-val")
     return prof, ins
-
-
-def hand_checks(name: str) -> list[str]:
-    """Held-out hand-written cases in models/augment/<name>.txt (never used for training)."""
-    lines = (HERE / "augment" / f"{name}.txt").read_text(encoding="utf-8").splitlines()
-    return [s.strip() for s in lines if s.strip() and not s.startswith("#")]
 
 
 def _block(
@@ -167,7 +158,7 @@ def validation_report(clf, corpus: Corpus, thresholds: dict[str, float] | None =
         cats[cat] = _block(yy, pp, measure, pos_f1, {"split": "olid rows of tweeteval/offensive val"})
 
     yy, pp = labelled(corpus.hate_val(), "hate")
-    ident = clf.predict_proba(hand_checks("identity_check"))[:, idx["hate"]]
+    ident = clf.predict_proba(augment("identity_check"))[:, idx["hate"]]
     cats["hate"] = _block(
         yy,
         pp,
@@ -189,8 +180,8 @@ def validation_report(clf, corpus: Corpus, thresholds: dict[str, float] | None =
 
     yy, pp = labelled(corpus.politics_val(), "politics")
     measure = "F1 (political class), everyday mix with 12% political"
-    everyday = clf.predict_proba(hand_checks("everyday_check"))[:, idx["politics"]] >= 0.5
-    political = clf.predict_proba(hand_checks("political_check"))[:, idx["politics"]] >= 0.5
+    everyday = clf.predict_proba(augment("everyday_check"))[:, idx["politics"]] >= 0.5
+    political = clf.predict_proba(augment("political_check"))[:, idx["politics"]] >= 0.5
     split = {
         "split": "everyday mix (see models/data.py politics_val)",
         "everyday_check_fpr": round(float(everyday.mean()), 4),

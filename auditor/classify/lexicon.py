@@ -22,11 +22,12 @@ _RUN2 = re.compile(r"([a-z])\1+")
 _GAP = re.compile(r"\[a-z\]\{(\d+),(\d+)\}")  # a masked run in a match_masked pattern
 
 
-def _read(path: Path) -> list[str]:
+def read_words(path: Path) -> list[str]:
+    """A word list: one lower-case entry per line, blank lines and # comments skipped."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise AuditorError(str(path), f"cannot read lexicon ({exc.strerror or exc})") from exc
+        raise AuditorError(str(path), f"cannot read word list ({exc.strerror or exc})") from exc
     return [w.strip().lower() for w in lines if w.strip() and not w.startswith("#")]
 
 
@@ -49,7 +50,7 @@ class Lexicons:
     @classmethod
     def from_folder(cls, folder: Path) -> Lexicons:
         """Read models/lexicons/<class>.txt (used by training; shipped models embed their copy)."""
-        return cls({name: _read(folder / f"{name}.txt") for name in CLASSES})
+        return cls({name: read_words(folder / f"{name}.txt") for name in CLASSES})
 
     def canonical(self, word: str) -> str | None:
         """The lexicon word for `word`, allowing stretched letters (fuuuck, asss); None if not listed."""
