@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "models"))
 
 from data import DEFAULT_DATA, Corpus, capped, held_out  # noqa: E402
-from metrics import f1_pos, macro_f1, validation_report  # noqa: E402
+from metrics import check_summaries, f1_pos, macro_f1, validation_report  # noqa: E402
 
 from auditor.classify import CATEGORIES, Classifier  # noqa: E402
 
@@ -157,6 +157,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     if apc is not None:
         print(f"{'':<10} {'alt-profanity-check on offensive val (macro-F1)':<62} {apc:>6.3f}")
+    off = bench["offensive"]
+    print(
+        f"offensive, threshold-free: ROC AUC {off['roc_auc']:.3f}, "
+        f"average precision {off['average_precision']:.3f}"
+    )
     pol = bench["politics"]
     print(
         f"politics mix: {pol['n']} posts, precision {pol['precision']:.3f} recall {pol['recall']:.3f} "
@@ -166,12 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     for cat, block in report["categories"].items():
         s = block["summary"]
         extra = f", identity-mention FPR {s['identity_mention_fpr']:.3f}" if cat == "hate" else ""
-        if cat == "politics":
-            extra = (
-                f"; hand-written checks: everyday posts flagged {s['everyday_check_fpr']:.3f} "
-                f"(n={s['everyday_check_n']}), political posts caught {s['political_check_recall']:.3f} "
-                f"(n={s['political_check_n']})"
-            )
+        if checks := check_summaries(s):
+            extra += "; hand-written checks: " + "; ".join(checks)
         print(
             f"  {cat:<10} {s['measure']}: {s['value']:.3f} (P {s['precision']:.3f} R {s['recall']:.3f}, "
             f"Brier {s['brier']:.4f}, n={s['n']}){extra}"

@@ -63,6 +63,16 @@ def word_classes(
 ) -> tuple[list[str], np.ndarray]:
     """(words, ids): ids[i, level] is word i's class at that level, numbered across levels (level l's
     classes follow those of levels < l), so one column per class."""
+    words, ppmi = ppmi_rows(docs, log)
+    with threadpool_limits(1):  # one thread: the same classes on every machine and core count
+        return words, _kmeans_levels(word_vectors(ppmi, seed), seed)
+
+
+def ppmi_rows(
+    docs: Iterable[list[str]], log: Callable[[str], None] = print
+) -> tuple[list[str], sp.csr_matrix]:
+    """(words, PPMI): each word seen MIN_COUNT times, with its positive PMI against the N_CONTEXT most
+    frequent words within +-WINDOW words."""
     counts: dict[str, int] = {}
     docs = [d for d in docs if d]
     for d in docs:
@@ -93,15 +103,18 @@ def word_classes(
     ok = pmi > 0
     ppmi = sp.csr_matrix((pmi[ok], (coo.row[ok], coo.col[ok])), shape=m.shape)
     log(f"  word classes: {len(words)} words, {ppmi.nnz} PPMI cells")
-    with threadpool_limits(1):  # one thread: the same classes on every machine and core count
-        return words, _kmeans_levels(ppmi, seed)
+    return words, ppmi
 
 
-def _kmeans_levels(ppmi: sp.csr_matrix, seed: int) -> np.ndarray:
-    """Truncated SVD of the PPMI rows, unit length, then k-means at every level in LEVELS."""
+def word_vectors(ppmi: sp.csr_matrix, seed: int) -> np.ndarray:
+    """DIMS-dimensional unit-length word vectors: truncated SVD of the PPMI rows."""
     emb = TruncatedSVD(DIMS, algorithm="randomized", n_iter=5, random_state=seed).fit_transform(ppmi)
-    emb = normalize(emb)
-    ids = np.zeros((ppmi.shape[0], len(LEVELS)), dtype=np.int32)
+    return normalize(emb)
+
+
+def _kmeans_levels(emb: np.ndarray, seed: int) -> np.ndarray:
+    """k-means of the word vectors at every level in LEVELS."""
+    ids = np.zeros((emb.shape[0], len(LEVELS)), dtype=np.int32)
     base = 0
     for j, k in enumerate(LEVELS):
         km = KMeans(n_clusters=k, n_init=1, max_iter=100, random_state=seed + j).fit(emb)

@@ -193,6 +193,8 @@ class Corpus:
                 "identity_neutral": 0,
                 "counter_speech": 0,
                 "everyday": 0,
+                "self_talk": 0,
+                "condemning_insults": 0,
             },
         )
         return s

@@ -4,10 +4,27 @@ from __future__ import annotations
 
 import numpy as np
 from data import PRIORS, Corpus, Split, augment, key, rows
+from sklearn.metrics import average_precision_score, roc_auc_score
 
 from auditor.classify.model import CATEGORIES
 
 BINS = 10
+# Held-out hand-written check files (models/augment/<name>.txt, never trained on): category, what they hold.
+CHECKS = {
+    "everyday_check": ("politics", "everyday work, community and holiday posts flagged"),
+    "political_check": ("politics", "political posts caught"),
+    "insult_check": ("insult", "targeted insults without swear words caught"),
+    "criticism_check": ("insult", "harsh posts aimed at no one (complaints, self-talk, condemning) flagged"),
+}
+
+
+def check_summaries(summary: dict) -> list[str]:
+    """One phrase per held-out check a category's validation summary holds, e.g. "0.767 of 30 ... caught"."""
+    return [
+        f"{summary[f'{name}_flagged']:.3f} of {summary[f'{name}_n']} {what} (models/augment/{name}.txt)"
+        for name, (_, what) in CHECKS.items()
+        if f"{name}_flagged" in summary
+    ]
 
 
 def f1_pos(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
@@ -147,18 +164,29 @@ def validation_report(clf, corpus: Corpus, thresholds: dict[str, float] | None =
         "macro-F1, offensive = max(profanity, insult, hate)",
         "tweeteval/offensive val",
     )
+    # threshold-free: how well the scores rank offensive above non-offensive tweets
+    bench["offensive"]["roc_auc"] = round(float(roc_auc_score(off.labels, p_off)), 4)
+    bench["offensive"]["average_precision"] = round(float(average_precision_score(off.labels, p_off)), 4)
 
     def labelled(split: Split, cat: str) -> tuple[np.ndarray, np.ndarray]:
         return np.array(split.labels), clf.predict_proba(split.texts)[:, idx[cat]]
+
+    def check(name: str, cat: str) -> tuple[np.ndarray, dict]:
+        """Scores of a held-out hand-written check file, and its share flagged at 0.5 and size."""
+        scores = clf.predict_proba(augment(name))[:, idx[cat]]
+        return scores, {f"{name}_flagged": round(float((scores >= 0.5).mean()), 4), f"{name}_n": len(scores)}
 
     prof, ins = olid_fine_val(corpus, swears)
     for cat, s in (("profanity", prof), ("insult", ins)):
         yy, pp = labelled(s, cat)
         measure = "F1 (positive class), OLID level-B labels of the offensive val tweets"
-        cats[cat] = _block(yy, pp, measure, pos_f1, {"split": "olid rows of tweeteval/offensive val"})
+        extra = {"split": "olid rows of tweeteval/offensive val"}
+        for name in (n for n, (c, _) in CHECKS.items() if c == cat):
+            extra |= check(name, cat)[1]
+        cats[cat] = _block(yy, pp, measure, pos_f1, extra)
 
     yy, pp = labelled(corpus.hate_val(), "hate")
-    ident = clf.predict_proba(augment("identity_check"))[:, idx["hate"]]
+    ident, _ = check("identity_check", "hate")
     cats["hate"] = _block(
         yy,
         pp,
@@ -180,15 +208,9 @@ def validation_report(clf, corpus: Corpus, thresholds: dict[str, float] | None =
 
     yy, pp = labelled(corpus.politics_val(), "politics")
     measure = "F1 (political class), everyday mix with 12% political"
-    everyday = clf.predict_proba(augment("everyday_check"))[:, idx["politics"]] >= 0.5
-    political = clf.predict_proba(augment("political_check"))[:, idx["politics"]] >= 0.5
-    split = {
-        "split": "everyday mix (see models/data.py politics_val)",
-        "everyday_check_fpr": round(float(everyday.mean()), 4),
-        "everyday_check_n": int(len(everyday)),
-        "political_check_recall": round(float(political.mean()), 4),
-        "political_check_n": int(len(political)),
-    }
+    split = {"split": "everyday mix (see models/data.py politics_val)"}
+    for name in (n for n, (c, _) in CHECKS.items() if c == "politics"):
+        split |= check(name, "politics")[1]
     cats["politics"] = _block(yy, pp, measure, pos_f1, split)
     measure_both("politics", yy, pp, pos_f1, "F1 on the everyday mix, 12% political", "politics_val mix")
     bench["politics"]["precision"] = cats["politics"]["summary"]["precision"]

@@ -18,10 +18,18 @@ _FUNCTION_WORD_LIST = (
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 
 
+def _words(phrase: str) -> list[str]:
+    return [w.strip(".,!?;:'\"()").lower() for w in phrase.split()]
+
+
+def _is_link(phrase: str) -> bool:
+    """Only a link: its weight is real, but a link is no reason to show a reader."""
+    return all(not w or w.startswith(("http://", "https://", "www.")) for w in _words(phrase))
+
+
 def _explains_nothing(phrase: str) -> bool:
-    """Only function words, or only a link (a link's weight is real, but the link is no reason to show)."""
-    words = [w.strip(".,!?;:'\"()").lower() for w in phrase.split()]
-    return all(w in _FUNCTION_WORDS or not w or w.startswith(("http://", "https://", "www.")) for w in words)
+    """Only function words, or only a link."""
+    return _is_link(phrase) or all(w in _FUNCTION_WORDS or not w for w in _words(phrase))
 
 
 def unit_contributions(feat: Featuriser, weights: np.ndarray, text: str) -> list[tuple[float, int, int]]:
@@ -35,11 +43,12 @@ def unit_contributions(feat: Featuriser, weights: np.ndarray, text: str) -> list
 
 def top_phrases(feat: Featuriser, weights: np.ndarray, text: str, k: int = 3) -> list[str]:
     """Up to k non-overlapping phrases with the largest positive contributions, strongest first. Function
-    words and links are left out, unless the strongest of them is all there is ("Oh, she is so young")."""
+    words and links are left out, unless the strongest of them is all there is ("Oh, she is so young"); a
+    link does not raise the bar the other phrases must reach."""
     units = sorted(unit_contributions(feat, weights, text), key=lambda u: -u[0])
     if not units or units[0][0] <= 0:
         return []
-    floor = units[0][0] * _MIN_SHARE
+    floor = next((w for w, a, b in units if not _is_link(text[a:b])), units[0][0]) * _MIN_SHARE
     chosen: list[tuple[int, int]] = []
     phrases: list[str] = []
     for w, start, end in units:

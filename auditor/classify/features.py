@@ -49,6 +49,7 @@ PAIRS = (
     ("you_swear", "second_person", "profanity_strong"),
     ("identity_insult", "identity_terms", "insult_words"),
     ("identity_swear", "identity_terms", "profanity_strong"),
+    ("self_insult", "first_person", "insult_words"),  # "I'm such an idiot": aimed at oneself
 )
 DOC_FEATURES = ("log_tokens", *(c for c, _ in COUNTS), *(p for p, _, _ in PAIRS))
 _SEP = "\x01"

@@ -16,6 +16,7 @@ CLASSES = (
     "identity_terms",
     "politics_terms",
     "second_person",
+    "first_person",
 )
 _RUN3 = re.compile(r"([a-z])\1{2,}")
 _RUN2 = re.compile(r"([a-z])\1+")
