@@ -609,3 +609,19 @@ def test_obfuscation_cache_gives_the_same_words(clf):
     first = [norm.normalise(w) for w in ("sh1t", "@user", "a$$hole", "f**k", "1st")]
     assert [norm.normalise(w) for w in ("sh1t", "@user", "a$$hole", "f**k", "1st")] == first
     assert first[0] == "shit"
+
+
+def test_cache_starting_afresh_keeps_scores_and_prewarms_again(monkeypatch):
+    """Past _MAX_TYPES chunk types the cache starts afresh; the vocabulary is cached again and every score
+    stays the same."""
+    from auditor.classify import features
+
+    fresh = Classifier.load()
+    feat = fresh.featuriser
+    texts = ["Great meeting with the team today!", "you absolute m0ron", "f u c k this traffic #mondays"]
+    before = fresh.predict_proba(texts)
+    monkeypatch.setattr(features, "_MAX_TYPES", len(feat._types) - 1)  # the next batch starts afresh
+    after = fresh.predict_proba(texts)
+    np.testing.assert_array_equal(after, before)
+    assert len(feat._types) > len(feat.vocab)  # the vocabulary's words were cached again
+    assert feat._keys.size > len(feat.vocab)

@@ -255,6 +255,7 @@ class Featuriser:
             self._ends_pair[self.bigram_keys % self.n_vocab + 2] = True
         self._pair_table = KeyTable(self.bigram_keys)
         self._pair_classes = [(CLASSES.index(a), CLASSES.index(b)) for _, a, b in PAIRS]
+        self._prewarmed = False
         self.reset_cache()
 
     # ----- vocabulary fitting (training only) -----
@@ -438,7 +439,9 @@ class Featuriser:
         return owner[at[found]], where[found]
 
     def prewarm(self) -> None:
-        """Cache the chunk types of the vocabulary's words, lower-case and Capitalised, in one pass."""
+        """Cache the chunk types of the vocabulary's words, lower-case and Capitalised, in one pass (again
+        whenever the cache starts afresh)."""
+        self._prewarmed = True
         self._chunk_ids(" ".join(f for w in self.vocab for f in (w, w.capitalize())))
 
     def _grow(self, size: int) -> None:
@@ -500,6 +503,8 @@ class Featuriser:
         window (auditor/classify/windows.py)."""
         if len(self._types) > _MAX_TYPES:
             self.reset_cache()
+            if self._prewarmed:
+                self.prewarm()
         joined = (" " + _SEP + " ").join(texts)
         if joined.count(_SEP) != max(len(texts) - 1, 0):  # a text holding the separator itself
             joined = (" " + _SEP + " ").join(t.replace(_SEP, " ") for t in texts)
