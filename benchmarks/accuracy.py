@@ -56,22 +56,22 @@ def baseline_politics_train(corpus: Corpus) -> tuple[list[str], list[int]]:
     pos: dict[str, list[str]] = {"stance": [], "politicians": [], "hateval": [], "ng": []}
     neg: dict[str, list[str]] = {"emoji": [], "crisis": [], "tweets": [], "ng": []}
     for t in ("abortion", "atheism", "climate", "feminist", "hillary"):
-        pos["stance"] += [r["text"] for r in corpus._train(f"tweeteval/stance_{t}.jsonl")]
+        pos["stance"] += [r["text"] for r in corpus.train_rows(f"tweeteval/stance_{t}.jsonl")]
     pos["politicians"] = [
-        r["text"] for r in corpus._train("politicians_posts.jsonl") if not held_out(r["text"])
+        r["text"] for r in corpus.train_rows("politicians_posts.jsonl") if not held_out(r["text"])
     ]
-    pos["hateval"] = [r["text"] for r in corpus._train("tweeteval/hate.jsonl")]
-    for r in corpus._train("newsgroups20.jsonl"):
+    pos["hateval"] = [r["text"] for r in corpus.train_rows("tweeteval/hate.jsonl")]
+    for r in corpus.train_rows("newsgroups20.jsonl"):
         group = r["label"]
         (pos if group.startswith(("talk.", "alt.atheism", "soc.religion")) else neg)["ng"].append(r["text"])
-    neg["emoji"] = [r["text"] for r in corpus._train("tweeteval/emoji.jsonl")]
+    neg["emoji"] = [r["text"] for r in corpus.train_rows("tweeteval/emoji.jsonl")]
     neg["crisis"] = [
         r["text"]
-        for r in corpus._train("crisislex_t6.jsonl")
+        for r in corpus.train_rows("crisislex_t6.jsonl")
         if r["label"] == "off-topic" and not held_out(r["text"])
     ]
     for name in ("political_tweets_2020.jsonl", "political_tweets_2009.jsonl"):
-        for r in corpus._train(name):
+        for r in corpus.train_rows(name):
             if not held_out(r["text"]):
                 (pos["stance"] if int(r["label"]) else neg["tweets"]).append(r["text"])
     texts: list[str] = []
@@ -92,7 +92,7 @@ def baselines(corpus: Corpus) -> dict[str, float]:
         "hate": ("tweeteval/hate.jsonl", "hate", corpus.hate_val(), "macro"),
     }
     for cat, (name, positive, val, measure) in tasks.items():
-        train = list(corpus._train(name))
+        train = list(corpus.train_rows(name))
         model = baseline_model([r["text"] for r in train], [int(r["label"] == positive) for r in train])
         pred = (model.predict_proba(val.texts)[:, 1] >= 0.5).astype(int)
         y = np.array(val.labels)
@@ -119,7 +119,7 @@ def alt_profanity_check(corpus: Corpus) -> float | None:
 
 def everyday_flag_rates(clf: Classifier, corpus: Corpus) -> tuple[int, dict[str, float]]:
     """Share of everyday tweets (the emoji task's validation tweets) at or over 0.5, per category."""
-    texts = [r["text"] for r in corpus._val("tweeteval/emoji.jsonl")]
+    texts = [r["text"] for r in corpus.val_rows("tweeteval/emoji.jsonl")]
     probs = clf.predict_proba(texts)
     return len(texts), {c: float((probs[:, j] >= 0.5).mean()) for j, c in enumerate(CATEGORIES)}
 

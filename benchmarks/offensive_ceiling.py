@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     val_heads, oof_p, fitted = heads(feat, splits, val.texts)
     results.append(("1 shipped recipe: max(profanity, insult, hate)", val_heads.max(axis=1)))
 
-    olid = [r for r in corpus._train("olid.jsonl")]
+    olid = [r for r in corpus.train_rows("olid.jsonl")]
     texts = [r["text"] for r in olid]
     y = np.array([int(r["label"] == "OFF") for r in olid])
     x, xv = feat.transform(texts), feat.transform(val.texts)

@@ -50,7 +50,7 @@ def training_texts(corpus: Corpus) -> list[str]:
     out: list[str] = []
     for name in SOURCES:
         own_val = name.startswith("tweeteval/") or name in ("olid.jsonl", "parody_reddit_tiktok.jsonl")
-        for r in corpus._train(name):
+        for r in corpus.train_rows(name):
             text = r["text"][:1000]
             if (own_val or not held_out(text)) and text not in seen:
                 seen.add(text)

@@ -133,12 +133,14 @@ class Corpus:
                 if r["split"] in ("val", "validation", "test"):
                     self.val_keys.add(key(r["text"]))
 
-    def _train(self, name: str) -> Iterator[dict]:
+    def train_rows(self, name: str) -> Iterator[dict]:
+        """Training rows of a file, without any whose text repeats a validation or test tweet."""
         for r in rows(self.data, name):
             if r["split"] in ("train", "train_rephrase") and key(r["text"]) not in self.val_keys:
                 yield r
 
-    def _val(self, name: str) -> Iterator[dict]:
+    def val_rows(self, name: str) -> Iterator[dict]:
+        """Validation rows of a file."""
         for r in rows(self.data, name):
             if r["split"] in ("val", "validation"):
                 yield r
@@ -147,14 +149,14 @@ class Corpus:
     def profanity_train(self, lex_hit) -> Split:
         """OLID untargeted (UNT) and Davidson offensive language = profane; OLID/Davidson 'not' = clean."""
         s = Split()
-        for r in self._train("olid.jsonl"):
+        for r in self.train_rows("olid.jsonl"):
             if r["label"] == "NOT":
                 s.add(r["text"], 0, "olid")
             elif r.get("label_b") == "UNT":
                 s.add(r["text"], 1, "olid")
             else:  # targeted: profane only if it swears
                 s.add(r["text"], int(lex_hit(r["text"])), "olid")
-        dav = list(self._train("davidson.jsonl"))
+        dav = list(self.train_rows("davidson.jsonl"))
         for r in capped([r for r in dav if r["label"] == "offensive_language"], 6000, 11):
             s.add(r["text"], 1, "davidson", DAVIDSON_WEIGHT)
         _add_clean(s, dav)
@@ -175,11 +177,11 @@ class Corpus:
         """OLID targeted insults/threats (TIN) vs untargeted profanity and non-offensive tweets, plus up to
         3,000 of Davidson's offensive tweets addressed to someone (a second-person word) as insults."""
         s = Split()
-        for r in self._train("olid.jsonl"):
+        for r in self.train_rows("olid.jsonl"):
             unt = r["label"] == "OFF" and r.get("label_b") == "UNT"
             tin = r["label"] == "OFF" and r.get("label_b") == "TIN"
             s.add(r["text"], int(tin), "olid", UNT_INSULT_WEIGHT if unt else 1.0)
-        dav = list(self._train("davidson.jsonl"))
+        dav = list(self.train_rows("davidson.jsonl"))
         if second_person is not None:
             offensive = [r["text"] for r in dav if r["label"] == "offensive_language"]
             for text in capped([t for t in offensive if second_person(t)], 3000, 5):
@@ -202,12 +204,12 @@ class Corpus:
     def hate_train(self) -> Split:
         """HatEval (immigrants, women) + Davidson hate speech vs offensive-only and clean tweets."""
         s = Split()
-        for r in self._train("tweeteval/hate.jsonl"):
+        for r in self.train_rows("tweeteval/hate.jsonl"):
             s.add(r["text"], int(r["label"] == "hate"), "hateval")
-        for r in self._train("olid.jsonl"):  # not offensive at all, so not hate (many mention groups)
+        for r in self.train_rows("olid.jsonl"):  # not offensive at all, so not hate (many mention groups)
             if r["label"] == "NOT":
                 s.add(r["text"], 0, "olid")
-        for r in self._train("davidson.jsonl"):
+        for r in self.train_rows("davidson.jsonl"):
             s.add(r["text"], int(r["label"] == "hate_speech"), "davidson")
         self._augment(
             s, {"identity_neutral": 0, "counter_speech": 0, "untargeted_swearing": 0, "targeted_insults": 0}
@@ -217,9 +219,9 @@ class Corpus:
     def snark_train(self) -> Split:
         """SemEval-2018 irony + iSarcasmEval (authors' own labels; their literal rewrites as negatives)."""
         s = Split()
-        for r in self._train("tweeteval/irony.jsonl"):
+        for r in self.train_rows("tweeteval/irony.jsonl"):
             s.add(r["text"], int(r["label"] == "irony"), "irony")
-        for r in self._train("isarcasmeval.jsonl"):
+        for r in self.train_rows("isarcasmeval.jsonl"):
             s.add(r["text"], int(r["label"]), "isarcasmeval", SARCASM_WEIGHT)
             if r.get("rephrase") and int(r["label"]) == 1:
                 s.add(str(r["rephrase"]), 0, "isarcasmeval-rephrase", SARCASM_WEIGHT)
@@ -250,12 +252,12 @@ class Corpus:
         pick = (lambda t: not held_out(t)) if train else held_out
         if train:
             for t in ("abortion", "atheism", "climate", "feminist", "hillary"):
-                for r in self._train(f"tweeteval/stance_{t}.jsonl"):
+                for r in self.train_rows(f"tweeteval/stance_{t}.jsonl"):
                     if r["label"] != "none":
                         out.append((r["text"], 1, "stance"))
-            emoji = [r["text"] for r in self._train("tweeteval/emoji.jsonl")]
+            emoji = [r["text"] for r in self.train_rows("tweeteval/emoji.jsonl")]
             out += [(t, 0, "emoji") for t in capped(emoji, 12000, 1)]
-            news = [(r["text"], r["label"]) for r in self._train("newsgroups20.jsonl")]
+            news = [(r["text"], r["label"]) for r in self.train_rows("newsgroups20.jsonl")]
             pol = [t[:400] for t, lab in news if lab.startswith("talk.politics")]
             other = [
                 t[:400] for t, lab in news if not lab.startswith(("talk.", "alt.atheism", "soc.religion"))
@@ -264,17 +266,17 @@ class Corpus:
             out += [(t, 0, "newsgroups") for t in capped(other, 1500, 3)]
         # Politicians also post greetings, visits and thanks: only posts that name politics are examples.
         on_topic = OnTopic()
-        pos_pol = [r["text"] for r in self._train("politicians_posts.jsonl") if pick(r["text"])]
+        pos_pol = [r["text"] for r in self.train_rows("politicians_posts.jsonl") if pick(r["text"])]
         pos_pol = [t for t in pos_pol if on_topic(t)]
         out += [(t, 1, "politicians") for t in (pos_pol if train else capped(pos_pol, 400, 4))]
         for name in ("political_tweets_2020.jsonl", "political_tweets_2009.jsonl"):
-            for r in self._train(name):
+            for r in self.train_rows(name):
                 label = int(r["label"])
                 if pick(r["text"]) and (label or not on_topic(r["text"])):  # labelled by search term: noisy
                     out.append((r["text"], label, name.split(".")[0]))
         crisis = [
             (r["text"], r["label"])
-            for r in self._train("crisislex_t6.jsonl")
+            for r in self.train_rows("crisislex_t6.jsonl")
             if pick(r["text"]) and not on_topic(r["text"])  # disaster news with a policy angle is politics
         ]
         off = [t for t, lab in crisis if lab == "off-topic"]
@@ -291,10 +293,10 @@ class Corpus:
         for t in ("abortion", "atheism", "climate", "feminist", "hillary"):
             pos += [
                 (r["text"], "stance")
-                for r in self._val(f"tweeteval/stance_{t}.jsonl")
+                for r in self.val_rows(f"tweeteval/stance_{t}.jsonl")
                 if r["label"] != "none"
             ]
-        neg += [(r["text"], "emoji") for r in self._val("tweeteval/emoji.jsonl")]
+        neg += [(r["text"], "emoji") for r in self.val_rows("tweeteval/emoji.jsonl")]
         for text, label, source in self._politics_rows(train=False):
             (pos if label else neg).append((text, source))
         n_neg = int(round(len(pos) * (1 - POLITICS_SHARE) / POLITICS_SHARE))
@@ -307,31 +309,29 @@ class Corpus:
         return s
 
     # ----- validation splits -----
-    def offensive_val(self) -> Split:
+    def _tweeteval_val(self, task: str, positive: str) -> Split:
+        """A TweetEval task's validation tweets, labelled 1 where the label is `positive`."""
         s = Split()
-        for r in self._val("tweeteval/offensive.jsonl"):
-            s.add(r["text"], int(r["label"] == "offensive"), "tweeteval-offensive")
+        for r in self.val_rows(f"tweeteval/{task}.jsonl"):
+            s.add(r["text"], int(r["label"] == positive), f"tweeteval-{task}")
         return s
+
+    def offensive_val(self) -> Split:
+        return self._tweeteval_val("offensive", "offensive")
 
     def hate_val(self) -> Split:
-        s = Split()
-        for r in self._val("tweeteval/hate.jsonl"):
-            s.add(r["text"], int(r["label"] == "hate"), "tweeteval-hate")
-        return s
+        return self._tweeteval_val("hate", "hate")
 
     def irony_val(self) -> Split:
-        s = Split()
-        for r in self._val("tweeteval/irony.jsonl"):
-            s.add(r["text"], int(r["label"] == "irony"), "tweeteval-irony")
-        return s
+        return self._tweeteval_val("irony", "irony")
 
     def texts_for_vocabulary(self) -> list[str]:
         """Every training text (the vocabulary never sees validation text)."""
         seen: list[str] = []
-        for r in self._train("olid.jsonl"):
+        for r in self.train_rows("olid.jsonl"):
             seen.append(r["text"])
         for name in ("davidson.jsonl", "tweeteval/hate.jsonl", "tweeteval/irony.jsonl", "isarcasmeval.jsonl"):
-            seen += [r["text"] for r in self._train(name)]
+            seen += [r["text"] for r in self.train_rows(name)]
         seen += self.politics_train().texts
         return seen
 
