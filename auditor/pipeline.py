@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -26,10 +27,15 @@ def demo_source() -> str:
 
 
 def person_slug(name: str) -> str:
-    """A safe folder name for a person: ``Jordan Reyes`` → ``jordan-reyes``."""
+    """A safe, unique folder name for a person: ``Jordan Reyes`` → ``jordan-reyes-6c1f0a``.
+
+    The short hash is of the whole name (case and spacing aside), so names that lose every letter on the
+    way to ASCII (``王小明``, ``Иван``) or differ only in accents still get folders of their own.
+    """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug[:80] or "person"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:80].strip("-") or "person"
+    key = " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    return f"{slug}-{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
 
 
 def read_sources(specs: Sequence[str], progress: Progress | None = None) -> list[SourceResult]:
