@@ -17,6 +17,7 @@ import contextlib
 import email.utils
 import hashlib
 import json
+import math
 import os
 import random
 import re
@@ -48,9 +49,12 @@ def _env_float(name: str, default: float) -> float:
     if not raw:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
-        raise AuditorError(name, f"not a number: {raw!r}") from None
+        raise AuditorError(name, f"not a number: {raw[:40]!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise AuditorError(name, f"must be a finite number of zero or more, got {raw[:40]!r}")
+    return value
 
 
 def default_cache_dir() -> Path:
