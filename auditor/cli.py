@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -193,6 +194,9 @@ def main() -> None:
     except BrokenPipeError:
         sys.exit(1)
     except Exception as exc:  # a bug, not bad input: still one line unless asked for the traceback
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # e.g. stdout onto a full disk
+            _fail(f"auditor: error: {exc.filename or 'output'}: no space left on the disk")
+            sys.exit(2)
         if os.environ.get("AUDITOR_DEBUG"):
             raise
         _fail(f"auditor: internal error: {type(exc).__name__}: {exc} (set AUDITOR_DEBUG=1 for details)")
