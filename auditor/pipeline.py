@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from auditor import limits
 from auditor.errors import AuditorError
 from auditor.fsutil import atomic_dir
 from auditor.resources import demo_dir
@@ -38,10 +40,34 @@ def person_slug(name: str) -> str:
     return f"{slug}-{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
 
 
-def read_sources(specs: Sequence[str], progress: Progress | None = None) -> list[SourceResult]:
-    """Read every SOURCE argument; the first bad one stops the run with its own error."""
-    results = []
+def _source_key(spec: str) -> tuple:
+    """What makes two SOURCE arguments the same export: one file or folder (whatever the path that names
+    it: relative, absolute, through a link), or one live account written the same way."""
+    try:
+        st = os.stat(spec)
+    except (OSError, ValueError):
+        prefix, _, target = spec.partition(":")
+        return ("live", prefix.lower(), target.strip().lstrip("@").lower())
+    return ("file", st.st_dev, st.st_ino)
+
+
+def unique_sources(specs: Sequence[str]) -> list[str]:
+    """The SOURCEs with repeats left out (an export given as an argument and in the person file), so no
+    post is counted twice toward the tier."""
+    seen: set[tuple] = set()
+    out = []
     for spec in specs:
+        key = _source_key(spec)
+        if key not in seen:
+            seen.add(key)
+            out.append(spec)
+    return out
+
+
+def read_sources(specs: Sequence[str], progress: Progress | None = None) -> list[SourceResult]:
+    """Read every SOURCE argument once; the first bad one stops the run with its own error."""
+    results = []
+    for spec in unique_sources(specs):
         if progress:
             progress(f"reading {spec}")
         results.append(read_source(spec))
@@ -51,7 +77,10 @@ def read_sources(specs: Sequence[str], progress: Progress | None = None) -> list
 def person_name(results: Sequence[SourceResult], given: str | None) -> str:
     """The name on the report: as given, else the first account's display name, else its handle."""
     if given and given.strip():
-        return given.strip()
+        from auditor.sources.guard import clean_name
+
+        limits.NAME_CHARS.check(len(given.strip()), "--person")
+        return clean_name(given) or "unknown person"
     for r in results:
         if r.display_name:
             return r.display_name
