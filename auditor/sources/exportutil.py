@@ -15,7 +15,7 @@ from typing import Any
 from auditor import limits
 from auditor.errors import AuditorError
 from auditor.post import Post
-from auditor.sources.archive import MAX_MEMBER_BYTES, ArchiveTree, is_archive
+from auditor.sources.archive import ArchiveTree, is_archive
 from auditor.textclean import clean_text
 from auditor.timeparse import parse_any_ts
 
@@ -36,11 +36,10 @@ def head(path: Path, size: int = SNIFF_BYTES) -> str:
 
 
 def read_file_text(path: Path) -> str:
-    """A whole plain file as UTF-8 text, refusing files over the archive member cap."""
+    """A whole plain file as UTF-8 text, refusing files over ``AUDITOR_MAX_FILE_BYTES``."""
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_MEMBER_BYTES:
-            raise AuditorError(str(path), f"file is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+        limits.FILE_BYTES.check(path.stat().st_size, str(path))
         data = path.read_bytes()
     except OSError as exc:
         raise AuditorError(str(path), f"cannot read ({exc.strerror or exc})") from None

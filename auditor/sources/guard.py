@@ -28,8 +28,7 @@ def reading(where: str) -> Iterator[None]:
     except limits.LimitExceeded as exc:
         raise AuditorError(exc.where or where, exc.problem) from None
     except RecursionError:
-        raise AuditorError(where, f"nested too deeply to read (over about {limits.JSON_DEPTH.int_value} "
-                                  "levels; a corrupt or hostile file)") from None
+        raise AuditorError(where, "nested too deeply to read (a corrupt or hostile file)") from None
     except OverflowError:
         raise AuditorError(where, "a date or number is out of range (a corrupt or hostile file)") from None
     except MemoryError:
