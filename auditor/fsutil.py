@@ -127,8 +127,7 @@ def atomic_dir(path: Path | str) -> Iterator[Path]:
     error, before any work is done.
     """
     path = Path(path)
-    if path.exists() or path.is_symlink():
-        _refuse_foreign(path)
+    refuse_foreign(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_parts(path.parent, path.name)
@@ -153,8 +152,9 @@ def atomic_dir(path: Path | str) -> Iterator[Path]:
         os.close(marker)
 
 
-def _refuse_foreign(path: Path) -> None:
-    if not written_by_auditor(path):
+def refuse_foreign(path: Path) -> None:
+    """AuditorError if something auditor did not write is at ``path`` (nothing there is fine)."""
+    if (path.exists() or path.is_symlink()) and not written_by_auditor(path):
         raise AuditorError(str(path), "already exists and was not written by auditor; it is left alone "
                            "(move it away or choose another --out)")
 
@@ -163,7 +163,7 @@ def _swap(tmp: Path, path: Path) -> None:
     """Put ``tmp`` in the place of ``path`` (called under the folder lock)."""
     old = None
     if path.exists() or path.is_symlink():
-        _refuse_foreign(path)  # checked again: something may have appeared while the report was built
+        refuse_foreign(path)  # checked again: something may have appeared while the report was built
         old = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.old")
         os.replace(path, old)
     os.replace(tmp, path)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from auditor import limits
 from auditor.errors import AuditorError
-from auditor.fsutil import atomic_dir
+from auditor.fsutil import atomic_dir, refuse_foreign
 from auditor.resources import demo_dir
 from auditor.sources import SourceResult, read_source
 
@@ -120,6 +120,8 @@ def run_audit(
     policy = load_policy(policy_path)  # a bad policy fails before any fetching
     results = read_sources(specs, progress)
     name = person_name(results, person)
+    folder = Path(out) / person_slug(name)
+    refuse_foreign(folder)  # before the slow part: a user's own file there is never replaced
     if progress:
         progress("loading models")
     classifier = Classifier.load()
@@ -129,7 +131,6 @@ def run_audit(
     now = now or datetime.now(timezone.utc)
     assessments = assess(posts, classifier, policy, now=now)
     summary = summarise(results, assessments, policy, classifier.info(), name, now=now)
-    folder = Path(out) / person_slug(name)
     if progress:
         progress(f"writing {folder}")
     with atomic_dir(folder) as tmp:
