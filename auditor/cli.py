@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
 import sys
 from itertools import islice
 from pathlib import Path
@@ -181,8 +182,14 @@ def _fail(message: str) -> None:
     print(" ".join(message.split()), file=sys.stderr, flush=True)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so temporary files and .part folders are removed on the way out."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point: user-facing problems become one line on stderr and a non-zero exit, never a traceback."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except AuditorError as exc:

@@ -10,11 +10,15 @@ or replaced. The swap itself happens under an ``flock`` on the output folder, so
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import errno
 import fcntl
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +28,11 @@ from auditor.errors import AuditorError
 
 #: Written into every report folder auditor builds; only folders carrying it are ever replaced.
 MARKER = ".auditor-report"
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+try:
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+except OSError:
+    _LIBC = None
 #: Report folders written before the marker existed: replaced only if they hold nothing but these files.
 _LEGACY_FILES = frozenset({"report.html", "report.pdf", "flagged.csv", "summary.json"})
 
@@ -108,6 +117,20 @@ def written_by_auditor(path: Path) -> bool:
 
 
 @contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done (they are delivered right after it)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
 def _folder_lock(parent: Path) -> Iterator[None]:
     """An exclusive ``flock`` on the output folder itself: one swap in it at a time, and no lock file left
     behind (a swap takes milliseconds, so serialising them costs nothing)."""
@@ -140,7 +163,7 @@ def atomic_dir(path: Path | str) -> Iterator[Path]:
         fcntl.flock(marker, fcntl.LOCK_EX)  # held until the end: this .part folder is not stale
         os.write(marker, b"Written by auditor. Folders with this file are replaced by the next audit.\n")
         yield tmp
-        with _folder_lock(path.parent):
+        with _folder_lock(path.parent), _signals_held():
             _swap(tmp, path)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -159,13 +182,33 @@ def refuse_foreign(path: Path) -> None:
                            "(move it away or choose another --out)")
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    renameat2 = getattr(_LIBC, "renameat2", None) if _LIBC is not None else None
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # old kernel or a filesystem without it
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def _swap(tmp: Path, path: Path) -> None:
-    """Put ``tmp`` in the place of ``path`` (called under the folder lock)."""
-    old = None
-    if path.exists() or path.is_symlink():
-        refuse_foreign(path)  # checked again: something may have appeared while the report was built
-        old = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.old")
-        os.replace(path, old)
+    """Put ``tmp`` in the place of ``path`` (called under the folder lock, with SIGINT/SIGTERM held back).
+
+    An existing report is exchanged with the new one in one step, so a kill at any moment leaves either
+    the old or the new report in place; the old one then sits in the ``.part`` folder, removed next run.
+    """
+    if not (path.exists() or path.is_symlink()):
+        os.replace(tmp, path)
+        return
+    refuse_foreign(path)  # checked again: something may have appeared while the report was built
+    if _exchange(tmp, path):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    old = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.old")
+    os.replace(path, old)
     os.replace(tmp, path)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)

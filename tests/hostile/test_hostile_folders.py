@@ -1,5 +1,6 @@
 """Report folders under attack: names that collide, a user's own file or link where the report goes,
-concurrent writers, and runs killed at any moment (SIGKILL leaves no half report, the next run cleans up)."""
+concurrent writers, and runs killed at any moment (SIGKILL leaves no half report and the next run cleans
+up; SIGTERM cleans up at once)."""
 
 from __future__ import annotations
 
@@ -128,11 +129,15 @@ def test_sigkill_at_any_point_leaves_no_half_report(tmp_path):
     started = time.monotonic()
     assert subprocess.run(args, env=env, capture_output=True, timeout=300).returncode == 0
     full = time.monotonic() - started
-    for fraction in (0.3, 0.7, 0.85, 0.95):
-        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for fraction, sig in ((0.3, signal.SIGKILL), (0.7, signal.SIGTERM), (0.85, signal.SIGKILL),
+                          (0.95, signal.SIGKILL), (0.97, signal.SIGTERM)):
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         time.sleep(full * fraction)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(60)
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=60)
+        assert "Traceback" not in stderr, stderr
+        if sig == signal.SIGTERM:  # unwinds like Ctrl-C: its own temporary folder is gone at once
+            assert not [p for p in out.iterdir() if p.name.endswith(".part")]
         shown = [p for p in out.iterdir() if not p.name.startswith(".")]
         assert [p.name for p in shown] == [person_slug("Kill Me")]  # the last complete report stays
         assert all(_complete(p) for p in shown)

@@ -144,3 +144,11 @@ def test_audit_shows_names_without_bidi_controls(audited):
     assert summary["person"] == "Eve evil Example"
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "\u202e" not in html and "<bdi>" in html
+
+
+def test_a_very_long_flagged_post_is_shown_as_an_excerpt():
+    from auditor.report.render import MAX_CARD_CHARS, excerpt
+
+    text = "calm words " * 5000 + "you absolute idiot " + "more calm words " * 5000
+    shown, cut = excerpt(text, {"insult": ["idiot"]})
+    assert cut and "idiot" in shown and len(shown) <= MAX_CARD_CHARS + 10
