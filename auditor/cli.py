@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +27,7 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False)
 
 CLASSIFY_BATCH = 4096
+CLASSIFY_BATCH_CHARS = 16 << 20
 
 
 def _status(message: str) -> None:
@@ -69,6 +71,18 @@ def audit(
         typer.echo(str(path))
 
 
+def _batch(rows: Iterator[dict]) -> list[dict]:
+    """The next rows to classify together: at most CLASSIFY_BATCH rows and about CLASSIFY_BATCH_CHARS of
+    text, so long lines (up to AUDITOR_MAX_LINE_BYTES each) never pile up in memory."""
+    batch, chars = [], 0
+    for row in islice(rows, CLASSIFY_BATCH):
+        batch.append(row)
+        chars += len(row["text"])
+        if chars >= CLASSIFY_BATCH_CHARS:
+            break
+    return batch
+
+
 @app.command()
 def classify(
     input: Annotated[str, typer.Argument(help="JSONL (text, optional id), CSV with a text column, or -.")],
@@ -88,7 +102,7 @@ def classify(
 
     def write_all(fh) -> int:
         count = 0
-        while batch := list(islice(rows, CLASSIFY_BATCH)):
+        while batch := _batch(rows):
             results = classifier.classify([r["text"] for r in batch], thresholds=thresholds)
             for row, res in zip(batch, results, strict=True):
                 ok, reason = assessable(row["text"])
