@@ -54,14 +54,10 @@ def _source_key(spec: str) -> tuple:
 def unique_sources(specs: Sequence[str]) -> list[str]:
     """The SOURCEs with repeats left out (an export given as an argument and in the person file), so no
     post is counted twice toward the tier."""
-    seen: set[tuple] = set()
-    out = []
+    first: dict[tuple, str] = {}
     for spec in specs:
-        key = _source_key(spec)
-        if key not in seen:
-            seen.add(key)
-            out.append(spec)
-    return out
+        first.setdefault(_source_key(spec), spec)
+    return list(first.values())
 
 
 def read_sources(specs: Sequence[str], progress: Progress | None = None) -> list[SourceResult]:
