@@ -14,6 +14,7 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import glob
 import os
 import shutil
 import signal
@@ -56,7 +57,8 @@ def _unlocked(fd: int) -> bool:
 def remove_stale_parts(parent: Path, name: str) -> None:
     """Remove ``.<name>.*.part`` files and folders left by killed runs (their writer's lock is gone)."""
     try:
-        candidates = list(parent.glob(f".{name}.*.part")) + list(parent.glob(f".{name}.*.old"))
+        pattern = glob.escape(f".{name}.")
+        candidates = list(parent.glob(f"{pattern}*.part")) + list(parent.glob(f"{pattern}*.old"))
     except OSError:
         return
     for path in candidates:
