@@ -197,14 +197,22 @@ def _load(tree: ArchiveTree) -> _Archive:
     protected = f"{root}data/protected-history.js"
     if protected in names:
         where = f"{tree.label}:{protected}"
-        arc.protected = protected_periods(_items(tree, protected, "protectedHistory"), where)
+        events = parse_js(tree.read_text(protected), where)
+        if not isinstance(events, list):
+            raise AuditorError(where, "malformed protection history (expected a list)")
+        arc.protected = protected_periods(events, where)
     return arc
 
 
-def protected_periods(events: list[dict[str, Any]], where: str) -> list[tuple[datetime, datetime | None]]:
+def protected_periods(events: list[Any], where: str) -> list[tuple[datetime, datetime | None]]:
     """``(start, end)`` spans when the account was protected (followers-only); ``end`` None = still is."""
     changes = []
-    for event in events:
+    for item in events:
+        # {"protectedHistory": {"protectedAt": …, "action": "Protect"}}; anything unreadable stops the run,
+        # since without it nobody can tell which posts were public
+        event = item.get("protectedHistory", item) if isinstance(item, dict) else None
+        if not isinstance(event, dict):
+            raise AuditorError(where, "malformed protection history (an entry is not an object)")
         action = str(event.get("action", "")).strip().lower()
         if action not in ("protect", "unprotect"):
             raise AuditorError(where, f"unknown protection change {str(event.get('action'))[:30]!r}")
