@@ -205,6 +205,9 @@ def main() -> None:
     """Entry point: user-facing problems become one line on stderr and a non-zero exit, never a traceback."""
     signal.signal(signal.SIGTERM, _terminated)
     try:
+        from auditor.limits import NUMBER_DIGITS
+
+        sys.set_int_max_str_digits(max(640, NUMBER_DIGITS.int_value))  # Python's own floor is 640
         app()
     except AuditorError as exc:
         _fail(f"auditor: error: {exc}")

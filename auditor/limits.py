@@ -94,13 +94,12 @@ JSON_DEPTH = Limit("AUDITOR_MAX_JSON_DEPTH", 200, "levels", "a JSON value")
 NUMBER_DIGITS = Limit("AUDITOR_MAX_NUMBER_DIGITS", 4300, "digits", "a number")
 NAME_CHARS = Limit("AUDITOR_MAX_NAME_CHARS", 200, "characters", "the person's name")
 LINE_BYTES = Limit("AUDITOR_MAX_LINE_BYTES", 8 << 20, "bytes", "one line")
-SMALL_FILE_BYTES = Limit("AUDITOR_MAX_SETTINGS_BYTES", 1 << 20, "bytes", "a policy or person file")
 PAGES = Limit("AUDITOR_MAX_PAGES", 10_000, "pages", "a live account")
 BODY_BYTES = Limit("AUDITOR_MAX_BODY_BYTES", 512 << 20, "bytes", "one server response")
 REQUEST_SECONDS = Limit("AUDITOR_HTTP_DEADLINE", 600, "seconds", "one request")
 
 ALL: tuple[Limit, ...] = (FILE_BYTES, ARCHIVE_BYTES, POST_CHARS, POSTS, CAR_RECORDS, MST_DEPTH, JSON_DEPTH,
-                          NUMBER_DIGITS, NAME_CHARS, LINE_BYTES, SMALL_FILE_BYTES, PAGES, BODY_BYTES,
+                          NUMBER_DIGITS, NAME_CHARS, LINE_BYTES, PAGES, BODY_BYTES,
                           REQUEST_SECONDS)
 
 
