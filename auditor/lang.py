@@ -37,9 +37,10 @@ _UNKNOWN_CODES = frozenset(
 # Links, @mentions, HTML entities and numbers say nothing about the language.
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|[@＠]\w+|&\w+;|[\d_]+")
 _LETTER_RUNS = re.compile(r"[^\W\d_]+", re.UNICODE)
-_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+_ASCII_LETTER_RUNS = re.compile(r"[A-Za-z]+")
 _ASCII_WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
-_MIN_LETTERS = 12  # below this an identifier's guess is noise
+_MIN_LETTERS = 12  # below this an identifier's guess at Latin-script text is noise
+_MIN_LETTERS_OTHER = 4  # other scripts say more per letter ("誕生日おめでとう")
 _SHORT_LETTERS = 40  # an unidentified plain-ASCII text this short is taken as English
 _MAX_FOREIGN_SHARE = 0.1  # word lists are consulted when at most this share of letters is not ASCII
 
@@ -101,9 +102,9 @@ def _declared_code(declared: object) -> str:
 
 
 def _romanized_hindi(words: list[str]) -> bool:
-    strong = sum(w in _HINDI_STRONG for w in words)
-    if strong == 0:
+    if _HINDI_STRONG.isdisjoint(words):
         return False
+    strong = sum(w in _HINDI_STRONG for w in words)
     weak = sum(w in _HINDI_WEAK for w in words)
     english = sum(w in _ENGLISH for w in words)
     return (strong >= 2 or (strong == 1 and weak >= 2)) and strong + weak >= english
@@ -129,12 +130,12 @@ def _identify(body: str) -> tuple[str, bool]:
 
 def _assess(text: str, declared: object) -> tuple[bool, str | None]:
     body = _NOISE.sub(" ", prepare(text or ""))
-    letters = _LETTERS.findall(body)
+    letters = sum(map(len, _LETTER_RUNS.findall(body)))
     if not letters:
         return False, "no text to assess"
-    foreign = sum(not c.isascii() for c in letters)
+    foreign = 0 if body.isascii() else letters - sum(map(len, _ASCII_LETTER_RUNS.findall(body)))
     ascii_only = foreign == 0
-    words = _ASCII_WORDS.findall(body.lower()) if foreign <= _MAX_FOREIGN_SHARE * len(letters) else []
+    words = _ASCII_WORDS.findall(body.lower()) if foreign <= _MAX_FOREIGN_SHARE * letters else []
     if words and _romanized_hindi(words):
         return _not_covered(ROMANIZED_HINDI)
     code = _declared_code(declared)
@@ -144,12 +145,13 @@ def _assess(text: str, declared: object) -> tuple[bool, str | None]:
         return True, None
     if code:
         return _not_covered(language_name(code))
-    found, reliable = _identify(body) if len(letters) >= _MIN_LETTERS else ("un", False)
+    enough = letters >= (_MIN_LETTERS if foreign <= _MAX_FOREIGN_SHARE * letters else _MIN_LETTERS_OTHER)
+    found, reliable = _identify(body) if enough else ("un", False)
     if reliable and found in SUPPORTED_LANGUAGES:
         return True, None
     if reliable and found not in _UNKNOWN_CODES:
         return _not_covered(language_name(found))
-    if ascii_only and len(letters) < _SHORT_LETTERS:
+    if ascii_only and letters < _SHORT_LETTERS:
         return True, None  # too short to tell, plain Latin letters: taken as English
     return False, "language not determined"
 
@@ -181,7 +183,7 @@ def assessable(text: str, declared: str | None = None) -> tuple[bool, str | None
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code CLD2 reliably finds in the text, or None (too short, links or emoji only, uncertain)."""
     body = _NOISE.sub(" ", prepare(text or ""))
-    if len(_LETTERS.findall(body)) < _MIN_LETTERS:
+    if sum(map(len, _LETTER_RUNS.findall(body))) < _MIN_LETTERS:
         return None
     found, reliable = _identify(body)
     return found if reliable and found not in _UNKNOWN_CODES else None

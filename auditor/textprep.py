@@ -48,13 +48,15 @@ EMOJI_WORDS = {
     "\U0001f400": "rat",  # 🐀
     "\U0001f40d": "snake",  # 🐍
 }
-_EMOJI = re.compile("|".join(map(re.escape, EMOJI_WORDS)))
+_EMOJI = re.compile(f"[{''.join(EMOJI_WORDS)}]")  # single code points: one character class
 
 # Cyrillic and Greek capitals and small letters that look like Latin ones.
 _LOOKALIKE_FROM = "АВЕКМНОРСТУХЅІЈаеорсухѕіјԁһԛԝүΑΒΕΖΗΙΚΜΝΟΡΤΥΧαβεικνορτυχ"
 _LOOKALIKE_TO = "ABEKMHOPCTYXSIJaeopcyxsijdhqwyABEZHIKMNOPTYXabeikvoptux"
 _LOOKALIKE = str.maketrans(_LOOKALIKE_FROM, _LOOKALIKE_TO)
-_LOOKALIKE_SET = frozenset(_LOOKALIKE_FROM)
+_LOOKALIKE_CHAR = re.compile(f"[{_LOOKALIKE_FROM}]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+_LATIN_WORD = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]+")
 _WORD = re.compile(r"[^\W\d_]+")
 
 # Three or more single letters, each followed by the same separator: "s h i t", "f.u.c.k", "b-i-t-c-h".
@@ -69,26 +71,24 @@ def _reverse_overrides(text: str) -> str:
     return _OVERRIDE_RUN.sub(lambda m: m.group(1)[::-1], text)
 
 
-def _is_latin(ch: str) -> bool:
-    return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")
-
-
 def _fold_word(match: re.Match[str], latin_text: bool) -> str:
     """A word mixing Latin with look-alikes is folded; a word of look-alikes only when the text is Latin."""
     word = match.group(0)
-    if not any(ch in _LOOKALIKE_SET for ch in word):
+    if not _LOOKALIKE_CHAR.search(word):
         return word
-    only_latin_shapes = all(ch in _LOOKALIKE_SET or _is_latin(ch) for ch in word)
-    if only_latin_shapes and (latin_text or any(_is_latin(ch) for ch in word)):
-        return word.translate(_LOOKALIKE)
+    folded = word.translate(_LOOKALIKE)
+    if _LATIN_WORD.fullmatch(folded) and (latin_text or _LATIN_LETTER.search(word)):
+        return folded
     return word
 
 
 def _fold_lookalikes(text: str) -> str:
-    letters = _WORD.findall(text)
-    latin = sum(1 for w in letters for ch in w if _is_latin(ch) and ch not in _LOOKALIKE_SET)
-    other = sum(1 for w in letters for ch in w if not _is_latin(ch) and ch not in _LOOKALIKE_SET)
-    latin_text = latin > other
+    if not _LOOKALIKE_CHAR.search(text):
+        return text
+    letters = sum(map(len, _WORD.findall(text)))
+    latin = len(_LATIN_LETTER.findall(text))
+    shapes = len(_LOOKALIKE_CHAR.findall(text))
+    latin_text = latin > letters - latin - shapes  # more Latin letters than letters of other scripts
     return _WORD.sub(lambda m: _fold_word(m, latin_text), text)
 
 
@@ -111,7 +111,8 @@ def _unicode_path(text: str) -> str:
     if _RLO in text:
         text = _reverse_overrides(text)
     text = _INVISIBLE.sub("", text)
-    text = unicodedata.normalize("NFKC", text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     text = _EMOJI.sub(lambda m: f" {EMOJI_WORDS[m.group(0)]} ", text)
     return _fold_lookalikes(text)
 
