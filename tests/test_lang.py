@@ -131,3 +131,17 @@ def test_lone_surrogates_do_not_break_identification():
 
 def test_supported_languages():
     assert "en" in SUPPORTED_LANGUAGES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lol. Nice crutch hoe.",  # CLD2 alone says Manx
+        "Fine I'll settle for an Oreo milkshake",  # ...and Scots
+        "Fuck her pussy fuck her mouth fuck her ass cause she nasty",  # slang and swearing are English cues
+        "&#8220;@someone: Ain't that a bitch&#8221; &#128514;",  # HTML entities are not words
+        "That bitch a tha tha",  # "tha" alone is not Hindi
+    ],
+)
+def test_slangy_english_is_not_taken_for_another_language(text):
+    assert assessable(text) == (True, None)
