@@ -145,13 +145,20 @@ def _identify(body: str) -> tuple[str, bool]:
 
 
 def _assess(text: str, declared: object) -> tuple[bool, str | None]:
-    body = _NOISE.sub(" ", prepare(text or ""))
-    letters = sum(map(len, _LETTER_RUNS.findall(body)))
+    text = text or ""
+    # ASCII text only has spelled-out letters to join, which do not change its language
+    body = _NOISE.sub(" ", text if text.isascii() else prepare(text))
+    if body.isascii():  # most posts: the words give the letter count
+        words = _ASCII_WORDS.findall(body.lower())
+        letters = sum(map(len, words))  # an apostrophe inside a word counts as a letter: close enough
+        foreign = 0
+    else:
+        letters = sum(map(len, _LETTER_RUNS.findall(body)))
+        foreign = letters - sum(map(len, _ASCII_LETTER_RUNS.findall(body)))
+        words = _ASCII_WORDS.findall(body.lower()) if foreign <= _MAX_FOREIGN_SHARE * letters else []
     if not letters:
         return False, "no text to assess"
-    foreign = 0 if body.isascii() else letters - sum(map(len, _ASCII_LETTER_RUNS.findall(body)))
     ascii_only = foreign == 0
-    words = _ASCII_WORDS.findall(body.lower()) if foreign <= _MAX_FOREIGN_SHARE * letters else []
     if words and _romanized_hindi(words):
         return _not_covered(ROMANIZED_HINDI)
     code = _declared_code(declared)
