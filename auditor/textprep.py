@@ -63,6 +63,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 _SPELLED = re.compile(
     r"(?<![^\W_])(?:[^\W\d_](?P<sep>[ .*_\-]))(?:[^\W\d_](?P=sep)){1,}[^\W\d_](?![^\W_])"
 )
+# Cheap necessary condition (a run's second and third letters, each after a separator), tried first.
+_SPELLED_HINT = re.compile(r"[ .*_\-][^\W\d_][ .*_\-][^\W\d_](?![^\W\d_])")
 _SEPARATORS = re.compile(r"[ .*_\-]")
 _SPELLED_FROM_A_OR_I = ("ass", "arse", "anal", "idiot", "imbecile")
 
@@ -123,7 +125,7 @@ def prepare(text: str) -> str:
         return ""
     if not text.isascii():
         text = _unicode_path(text)
-    return _join_spelled(text) if _SPELLED.search(text) else text
+    return _join_spelled(text) if _SPELLED_HINT.search(text) else text
 
 
 def prepare_all(texts: Iterable[str]) -> list[str]:

@@ -138,3 +138,17 @@ def test_source_phrases_drop_repeats():
 )
 def test_article_or_pronoun_before_spelled_letters(text, expected):
     assert prepare(text) == expected
+
+
+def test_cheap_hint_never_misses_spelled_letters():
+    """The quick check before joining must hold wherever a spelled-out run is found."""
+    import random
+
+    from auditor import textprep
+
+    rng = random.Random(5)
+    alphabet = "ab I.-*_ xé1,!"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
+        if textprep._SPELLED.search(text):
+            assert textprep._SPELLED_HINT.search(text), text
