@@ -21,10 +21,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_RLO, _PDF = "\u202e", "\u202c"
-# Bidi embeddings/overrides/isolates/marks, zero-width characters, soft hyphen, variation selectors.
-_INVISIBLE = re.compile(
-    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufe0e\ufe0f\ufeff\U0001f3fb-\U0001f3ff]"
+_RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
+# Bidi embeddings/overrides/isolates/marks, zero-width characters, soft hyphen, variation selectors and
+# skin-tone modifiers: dropped.
+_INVISIBLE = (
+    "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufe0e\ufe0f\ufeff\U0001f3fb-\U0001f3ff"
 )
 # An override run ends at PDF, at the end of its line, or at a paragraph separator.
 _OVERRIDE_RUN = re.compile("\u202e([^\u202c\n\u2029]*)\u202c?")
@@ -48,7 +49,9 @@ EMOJI_WORDS = {
     "\U0001f400": "rat",  # 🐀
     "\U0001f40d": "snake",  # 🐍
 }
-_EMOJI = re.compile(f"[{''.join(EMOJI_WORDS)}]")  # single code points: one character class
+# Invisible characters dropped and meaningful emoji (single code points) replaced in one pass.
+_SWAP = re.compile(f"[{_INVISIBLE}{''.join(EMOJI_WORDS)}]")
+_SWAPPED = {e: f" {w} " for e, w in EMOJI_WORDS.items()}
 
 # Cyrillic and Greek capitals and small letters that look like Latin ones.
 _LOOKALIKE_FROM = "АВЕКМНОРСТУХЅІЈаеорсухѕіјԁһԛԝүΑΒΕΖΗΙΚΜΝΟΡΤΥΧαβεικνορτυχ"
@@ -109,13 +112,16 @@ def _join_spelled(text: str) -> str:
     return _SPELLED.sub(_joined, text)
 
 
+def _swapped(match: re.Match[str]) -> str:
+    return _SWAPPED.get(match.group(0), "")
+
+
 def _unicode_path(text: str) -> str:
     if _RLO in text:
         text = _reverse_overrides(text)
-    text = _INVISIBLE.sub("", text)
+    text = _SWAP.sub(_swapped, text)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    text = _EMOJI.sub(lambda m: f" {EMOJI_WORDS[m.group(0)]} ", text)
     return _fold_lookalikes(text)
 
 
