@@ -32,7 +32,7 @@ _OVERRIDE_RUN = re.compile("\u202e([^\u202c\n\u2029]*)\u202c?")
 
 # Emoji whose meaning matters for profanity, insult, threat, hate or snark, and the words a model reads.
 EMOJI_WORDS = {
-    "\U0001f595": "middle finger",  # 🖕
+    "\U0001f595": "middle finger fuck you",  # 🖕 read as what the gesture says
     "\U0001f92c": "swearing",  # 🤬 face with symbols on mouth
     "\U0001f4a9": "shit",  # 💩
     "\U0001f921": "clown",  # 🤡

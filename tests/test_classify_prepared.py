@@ -41,3 +41,10 @@ def test_spelled_out_profanity_evidence_is_found_in_the_post(clf):
 
 def test_skin_tone_alone_scores_like_no_text(clf):
     assert np.allclose(clf.predict_proba(["🏽"]), clf.predict_proba([""]))
+
+
+def test_middle_finger_emoji_is_profanity_with_the_emoji_as_evidence(clf):
+    text = "great meeting today 🖕🏽"
+    res = clf.classify([text], thresholds={c: 0.5 for c in CATEGORIES})[0]
+    assert "profanity" in res.evidence
+    assert res.evidence["profanity"] == ["🖕🏽"]
