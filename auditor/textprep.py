@@ -141,6 +141,7 @@ def prepare_all(texts: Iterable[str]) -> list[str]:
 
 _TOKEN = re.compile(r"\S+")
 _MAX_TOKENS = 16  # "f u c k i n g" spelled out is 7 tokens; a phrase of two such words stays within this
+_MAX_TRIES = 5_000  # runs tried per phrase: a post of a few hundred words is searched whole
 
 
 def source_phrase(phrase: str, text: str) -> str:
@@ -150,11 +151,15 @@ def source_phrase(phrase: str, text: str) -> str:
     if not phrase or phrase in text:
         return phrase
     spans = [m.span() for m in _TOKEN.finditer(text)]
+    tries = 0
     for size in range(1, min(_MAX_TOKENS, len(spans)) + 1):
         for i in range(len(spans) - size + 1):
             piece = text[spans[i][0]:spans[i + size - 1][1]]
             if phrase in prepare(piece):
                 return piece
+            tries += 1
+            if tries >= _MAX_TRIES:  # a huge post: show the phrase as read rather than search on
+                return phrase
     return phrase
 
 

@@ -152,3 +152,9 @@ def test_cheap_hint_never_misses_spelled_letters():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
         if textprep._SPELLED.search(text):
             assert textprep._SPELLED_HINT.search(text), text
+
+
+def test_source_phrase_search_is_bounded_on_huge_posts():
+    text = "word " * 200_000 + "s h i t"
+    assert source_phrase("shit", text) in ("s h i t", "shit")
+    assert source_phrase("absent", text) == "absent"
