@@ -87,8 +87,9 @@ def classify(
     def write_all(fh) -> int:
         count = 0
         while batch := list(islice(rows, CLASSIFY_BATCH)):
-            verdicts = assess_languages([r["text"] for r in batch], [r.get("lang") for r in batch])
-            results = _classified_rows(classifier, [r["text"] for r in batch], verdicts, thresholds)
+            texts = [r["text"] for r in batch]
+            verdicts = assess_languages(texts, [r.get("lang") for r in batch])  # a row's lang is honoured
+            results = _classified_rows(classifier, texts, verdicts, thresholds)
             for row, res, (ok, reason) in zip(batch, results, verdicts, strict=True):
                 flags = [c for c in CATEGORIES if ok and res.scores[c] >= thresholds[c]]
                 line = {
@@ -112,7 +113,7 @@ def classify(
 
 
 def _classified_rows(classifier, texts: list[str], verdicts: list[tuple[bool, str | None]],
-                     thresholds) -> list:
+                     thresholds: dict[str, float]) -> list:
     """Scores for every row; evidence only for rows whose language is assessed (the rest: scores only)."""
     from auditor.classify import CATEGORIES, Classification
 
