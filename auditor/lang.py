@@ -7,10 +7,12 @@ bidi tricks undone), then, cheapest first:
 1. no letters left once links, mentions, HTML entities and numbers are gone → "no text to assess";
 2. romanized Hindi/Urdu (Hinglish) — frequent Hindi words outnumber English cue words → not assessed as
    "Hindi/Urdu (romanized)": no identifier names it, and English models must not score it;
-3. a language declared by the source or the input row is honoured without identification: "en" is assessed,
-   any other language is not, unless the text is plainly English (platforms mis-tag short replies);
-4. (nearly) plain-ASCII text with enough English cue words (function words, common slang) is English: the
-   fast path, which takes most English posts;
+3. (nearly) plain-ASCII text with enough English cue words (function words, common slang) is English: the
+   fast path, which takes most English posts — whatever language a platform tagged it with (platforms mis-tag
+   short replies; Mastodon tags a post with the account's default language);
+4. a declared language other than English (the source's tag, an input row's `lang`) is honoured without
+   identification; a declared English is believed unless a text of 40 letters or more is reliably in another
+   language (a default "en" tag on a German post must not get it scored by English models, i.e. "clean");
 5. the rest goes to CLD2 (pycld2: Google's Compact Language Detector 2, compiled into its wheel, nothing is
    downloaded): a reliable English (or Scots) verdict is assessed, a reliable other language is not — on a
    short plain-ASCII post only a common language with no English word in sight; an unidentified plain-ASCII
@@ -161,16 +163,18 @@ def _assess(text: str, declared: object) -> tuple[bool, str | None]:
     ascii_only = foreign == 0
     if words and _romanized_hindi(words):
         return _not_covered(ROMANIZED_HINDI)
-    code = _declared_code(declared)
-    if code in SUPPORTED_LANGUAGES:
-        return True, None
     if words and _plainly_english(words):
         return True, None
-    if code:
+    code = _declared_code(declared)
+    if code and code not in SUPPORTED_LANGUAGES:
         return _not_covered(language_name(code))
     enough = letters >= (_MIN_LETTERS if foreign <= _MAX_FOREIGN_SHARE * letters else _MIN_LETTERS_OTHER)
     found, reliable = _identify(body) if enough else ("un", False)
     if reliable and found in _ENGLISH_LIKE:
+        return True, None
+    if code:  # declared English: believed unless a longer text is plainly in another language
+        if reliable and found not in _UNKNOWN_CODES and letters >= _SHORT_LETTERS:
+            return _not_covered(language_name(found))
         return True, None
     short = ascii_only and letters < _SHORT_LETTERS
     if short and (found not in _COMMON_LANGUAGES or not _ENGLISH.isdisjoint(words)):

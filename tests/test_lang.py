@@ -145,3 +145,9 @@ def test_supported_languages():
 )
 def test_slangy_english_is_not_taken_for_another_language(text):
     assert assessable(text) == (True, None)
+
+
+def test_declared_english_is_not_believed_on_a_long_text_in_another_language():
+    german = "Ich habe heute leider keine Zeit, wir sehen uns dann morgen früh im Büro am Marktplatz."
+    assert assessable(german, declared="en") == (False, "German: language not covered")
+    assert assessable("Hallo zusammen", declared="en") == (True, None)  # short: the tag is believed
