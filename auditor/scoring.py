@@ -124,6 +124,7 @@ def _count(posts: Sequence[Post], assessments: Sequence[Assessment], policy: Pol
     for section in SECTIONS:
         c[f"flagged_{section}"] = sum(a.section == section for a in flagged)
     dates = [p.created_at for p in public if p.created_at]
+    c["date_unknown"] = len(public) - len(dates)  # no date, or an impossible one: never in the timeline
     c["first"], c["last"] = _iso_date(min(dates, default=None)), _iso_date(max(dates, default=None))
     return c
 
@@ -243,7 +244,7 @@ def _timeline(assessments: Sequence[Assessment], policy: Policy) -> list[dict[st
         return []
     by_month: dict[str, dict[str, Any]] = {}
     for a in counted:
-        key = a.post.created_at.strftime("%Y-%m")
+        key = f"{a.post.created_at.year:04d}-{a.post.created_at.month:02d}"  # %Y is unpadded before 1000
         row = by_month.setdefault(key, {"assessed": 0, "flagged": 0, **dict.fromkeys(CATEGORIES, 0)})
         row["assessed"] += 1
         row["flagged"] += bool(a.flags)
