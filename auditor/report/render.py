@@ -20,6 +20,8 @@ MAX_CARDS = 300
 MAX_PHRASE = 200
 #: Longer posts are shown as excerpts around their evidence; flagged.csv and summary.json keep the full text.
 MAX_CARD_CHARS = 3000
+MIN_CARD_CHARS = 600  # once MAX_REPORT_CHARS of post text are shown, later cards get this much
+MAX_REPORT_CHARS = 200_000
 EXCERPT_CONTEXT = 300
 KIND_LABELS = {
     "post": "Post",
@@ -128,9 +130,9 @@ def span(days: float) -> str:
     return f"{days:g} days"
 
 
-def _card(entry: Mapping[str, Any]) -> dict[str, Any]:
+def _card(entry: Mapping[str, Any], limit: int = MAX_CARD_CHARS) -> dict[str, Any]:
     scores, evidence, tiers = entry.get("scores", {}), entry.get("evidence", {}), entry.get("tiers", {})
-    shown, cut = excerpt(entry.get("text") or "", evidence)
+    shown, cut = excerpt(entry.get("text") or "", evidence, limit)
     return {
         **entry,
         "html_text": highlight(shown, evidence),
@@ -190,10 +192,14 @@ def _css() -> Markup:
 def render_html(summary: Mapping[str, Any], assessments: Sequence[Any] | None = None) -> str:
     """The self-contained HTML report. Everything shown comes from ``summary`` (summary.json)."""
     sections = []
+    budget = MAX_REPORT_CHARS  # post text shown in all cards together: the PDF stays a readable size
     for key in ("authored", "repost", "deleted"):
         entries = [e for e in summary.get("flagged", []) if e.get("section") == key]
-        sections.append({"key": key, "title": SECTION_TITLES[key], "total": len(entries),
-                         "cards": [_card(e) for e in entries[:MAX_CARDS]]})
+        cards = []
+        for e in entries[:MAX_CARDS]:
+            cards.append(_card(e, max(MIN_CARD_CHARS, min(MAX_CARD_CHARS, budget))))
+            budget -= len(cards[-1]["html_text"])
+        sections.append({"key": key, "title": SECTION_TITLES[key], "total": len(entries), "cards": cards})
     template = _environment().get_template("report.html.j2")
     return template.render(
         s=summary,
