@@ -179,3 +179,10 @@ def test_hostile_input_is_one_line_error(outcomes, name):
     assert_refused(proc, *ATTACKS[name].needles)
     assert_nothing_written(folder / "out")
     assert not list(folder.glob(".*.part")), "no temporary file left beside the output"
+
+
+def test_a_full_disk_is_one_line(tmp_path):
+    table = _write(tmp_path / "p.jsonl", _TABLE * 2000)
+    with open("/dev/full", "w") as full:
+        proc = cli("posts", str(table), stdout=full)
+    assert_refused(proc, "no space left on the disk")
