@@ -14,6 +14,8 @@ import random
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 NAMES = ("Sam", "Priya", "Jordan", "Alex", "Mina", "Tom", "Rosa", "Kofi", "Lena", "Ravi", "Ada", "Noah", "Ivy",
@@ -109,8 +111,47 @@ def _fill(template: str, rng: random.Random) -> str:
     ).strip()
 
 
+@lru_cache(maxsize=1)
+def _filler_words() -> tuple[list[str], list[float]]:  # words, cumulative weights
+    """Everyday words for free text, most frequent first, with Zipf weights: the shipped model's vocabulary
+    (ranked by how many training texts hold each word) without its swear words, slurs, insult, identity and
+    politics words and its punctuation and placeholder tokens, so the filler itself flags nothing."""
+    from auditor.classify import Classifier
+
+    feat = Classifier.load().featuriser
+    words = [w for w in feat.vocab
+             if w.isalpha() and w not in ("rt", "user") and not set(feat.lex.classes_of.get(w, ())) - {6, 7}]
+    return words, list(accumulate(1.0 / (rank + 20) for rank in range(len(words))))
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    i = rng.randrange(len(word))
+    return word[:i] + word[i] + word[i:] if rng.random() < 0.5 else word[:i] + word[i + 1 :] or word
+
+
+def _free_text(rng: random.Random) -> str:
+    """A clause of everyday words as people type them: some capitals, punctuation and typos."""
+    words, weights = _filler_words()
+    picked = rng.choices(words, cum_weights=weights, k=rng.randrange(3, 16))
+    out = []
+    for i, w in enumerate(picked):
+        roll = rng.random()
+        if roll < 0.06:
+            w = _typo(w, rng)
+        elif roll < 0.1:
+            w = w.upper() if len(w) < 5 else w.capitalize()
+        if i == 0:
+            w = w.capitalize()
+        if rng.random() < 0.08:
+            w += rng.choice((",", ".", "!", "?", "...", ":)", "!!"))
+        out.append(w)
+    return " ".join(out)
+
+
 def _decorate(text: str, rng: random.Random) -> str:
     """What makes every real post a little different: tags, mentions, numbers, links, a second sentence."""
+    if rng.random() < 0.7:
+        text = f"{text} {_free_text(rng)}" if rng.random() < 0.6 else f"{_free_text(rng)}. {text}"
     roll = rng.random()
     if roll < 0.15:
         text += f" #{rng.choice(TOPICS).replace(' ', '')}{rng.randrange(1, 99)}"
