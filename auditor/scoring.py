@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from auditor import __version__
+from auditor import __version__, timings
 from auditor.categories import CATEGORIES, LABELS
 from auditor.lang import assessable
 from auditor.policy import SEVERITIES, Policy
@@ -27,6 +27,7 @@ from auditor.post import Post
 from auditor.sources.base import SourceResult
 
 SECTIONS: tuple[str, ...] = ("authored", "repost", "deleted")
+ASSESS_BATCH = 8192  # posts classified at once: bounded memory, numpy still busy
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}  # high=0 (worst) … low=2
 KIND_COUNT_KEYS = {"post": "posts", "reply": "replies", "repost": "reposts", "quote": "quotes",
                    "comment": "comments"}
@@ -72,33 +73,48 @@ def _classified(post: Post, policy: Policy) -> bool:
 
 
 def assess(
-    posts: Iterable[Post], classifier: Any, policy: Policy, now: datetime | None = None
+    posts: Iterable[Post],
+    classifier: Any,
+    policy: Policy,
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Assessment]:
-    """Classify every public post in one batch and apply the policy's thresholds, tiers and recency."""
+    """Classify every public post, a batch at a time, and apply the policy's thresholds, tiers and recency.
+    ``progress`` is told how many posts each batch held."""
     now = now or datetime.now(timezone.utc)
     out: list[Assessment] = []
     todo: list[Assessment] = []
-    for post in posts:
-        if not _classified(post, policy):
-            continue  # non-public: only counted; ignored reposts: only counted
-        ok, reason = assessable(post.text, post.lang)
-        a = Assessment(post=post, assessed=ok, reason=None if ok else (reason or "not assessed"),
-                       weight=recency_weight(post.created_at, now, policy.half_life_days))
-        out.append(a)
-        if ok:
-            todo.append(a)
-    results = classifier.classify([a.post.text for a in todo], thresholds=policy.thresholds) if todo else []
-    for a, res in zip(todo, results, strict=True):
-        a.scores = {c: float(res.scores[c]) for c in CATEGORIES}
-        for c in CATEGORIES:
-            tier = policy.severity(c, a.scores[c])
-            if tier:  # a capped category (e.g. politics) is shown and counted at its cap at most
-                a.tiers[c] = _capped(tier, policy.overall.caps.get(c))
-        a.flags = [c for c in CATEGORIES if c in a.tiers]
-        evidence = res.evidence or {}
-        a.evidence = {c: [str(e) for e in evidence.get(c, [])] for c in a.flags}
-        a.severity = min((a.tiers[c] for c in a.flags), key=_RANK.__getitem__, default=None)
+    with timings.phase("language"):
+        for post in posts:
+            if not _classified(post, policy):
+                continue  # non-public: only counted; ignored reposts: only counted
+            ok, reason = assessable(post.text, post.lang)
+            a = Assessment(post=post, assessed=ok, reason=None if ok else (reason or "not assessed"),
+                           weight=recency_weight(post.created_at, now, policy.half_life_days))
+            out.append(a)
+            if ok:
+                todo.append(a)
+    for start in range(0, len(todo), ASSESS_BATCH):
+        batch = todo[start : start + ASSESS_BATCH]
+        results = classifier.classify([a.post.text for a in batch], thresholds=policy.thresholds)
+        for a, res in zip(batch, results, strict=True):
+            _apply(a, res, policy)
+        if progress:
+            progress(len(batch))
     return out
+
+
+def _apply(a: Assessment, res: Any, policy: Policy) -> None:
+    """One post's scores under the policy: flags, tiers (capped), evidence, severity."""
+    a.scores = {c: float(res.scores[c]) for c in CATEGORIES}
+    for c in CATEGORIES:
+        tier = policy.severity(c, a.scores[c])
+        if tier:  # a capped category (e.g. politics) is shown and counted at its cap at most
+            a.tiers[c] = _capped(tier, policy.overall.caps.get(c))
+    a.flags = [c for c in CATEGORIES if c in a.tiers]
+    evidence = res.evidence or {}
+    a.evidence = {c: [str(e) for e in evidence.get(c, [])] for c in a.flags}
+    a.severity = min((a.tiers[c] for c in a.flags), key=_RANK.__getitem__, default=None)
 
 
 def _counts_toward_overall(a: Assessment, policy: Policy) -> bool:

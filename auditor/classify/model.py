@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from auditor import timings
 from auditor.categories import CATEGORIES
 from auditor.classify.evidence import Explainer
 from auditor.classify.features import Featuriser
@@ -139,14 +140,16 @@ class Classifier:
         texts = [t or "" for t in texts]
         if not texts:
             return []
-        raw, rows, offsets, scale = self._rows(texts)
-        probs = self.calibrate(raw)
+        with timings.phase("score"):
+            raw, rows, offsets, scale = self._rows(texts)
+            probs = self.calibrate(raw)
         limits = np.array([0.5 if thresholds is None else float(thresholds.get(c, 1.01)) for c in CATEGORIES])
         over = probs >= limits
         if explain is not None:
             over &= np.asarray(explain, dtype=bool)[:, None]
         todo = np.flatnonzero(over.any(axis=1)).tolist()
-        evidence = dict(zip(todo, self._explain(texts, todo, over, rows, offsets, scale), strict=True))
+        with timings.phase("evidence"):
+            evidence = dict(zip(todo, self._explain(texts, todo, over, rows, offsets, scale), strict=True))
         return [
             Classification({c: float(p) for c, p in zip(CATEGORIES, row, strict=True)}, evidence.get(i, {}))
             for i, row in enumerate(probs.tolist())

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from auditor import timings
+from auditor.policy import PDF_MAX_CARDS
 from auditor.report.pdf import write_pdf
 from auditor.report.render import render_html
 from auditor.report.writers import write_csv, write_json
@@ -13,15 +15,25 @@ from auditor.report.writers import write_csv, write_json
 __all__ = ["render_html", "write_report"]
 
 
-def write_report(summary: dict, assessments: Sequence[Any], out_dir: Path, *, pdf: bool = True) -> list[Path]:
-    """Write every report file into ``out_dir`` (which exists; the caller moves it into place atomically)."""
+def write_report(
+    summary: dict, assessments: Sequence[Any], out_dir: Path, *, pdf: bool = True,
+    pdf_max_cards: int = PDF_MAX_CARDS,
+) -> list[Path]:
+    """Write every report file into ``out_dir`` (which exists; the caller moves it into place atomically).
+    The PDF shows the worst ``pdf_max_cards`` flagged posts of each section and how many it leaves out."""
     out_dir = Path(out_dir)
-    html = render_html(summary, assessments)
+    with timings.phase("html"):
+        html = render_html(summary, assessments)
     html_path = out_dir / "report.html"
-    html_path.write_text(html, encoding="utf-8")
+    with timings.phase("write"):
+        html_path.write_text(html, encoding="utf-8")
+    del html
     written = [html_path]
     if pdf:
-        written.append(write_pdf(html, out_dir / "report.pdf"))
-    written.append(write_csv(summary, out_dir / "flagged.csv"))
-    written.append(write_json(summary, out_dir / "summary.json"))
+        with timings.phase("pdf"):
+            written.append(write_pdf(render_html(summary, assessments, pdf_max_cards=pdf_max_cards),
+                                     out_dir / "report.pdf"))
+    with timings.phase("write"):
+        written.append(write_csv(summary, out_dir / "flagged.csv"))
+        written.append(write_json(summary, out_dir / "summary.json"))
     return written

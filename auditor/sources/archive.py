@@ -13,6 +13,7 @@ import posixpath
 import tarfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from auditor.errors import AuditorError
@@ -119,6 +120,28 @@ class ArchiveTree:
     def _open_member(self, name: str) -> io.BufferedIOBase:
         raise NotImplementedError
 
+    def _compressed_size(self, name: str) -> int | None:
+        """What the member takes in the archive file, for the bomb check (None: not compressed)."""
+        return None
+
+    def iter_bytes(self, name: str) -> Iterator[bytes]:
+        """The member in chunks as it is inflated, for a file too large to hold at once (a tweets.js over
+        ``MAX_MEMBER_BYTES``): the archive's total and compression-ratio caps apply, not the member cap."""
+        compressed = self._compressed_size(name)
+        size = 0
+        try:
+            with self._open_member(name) as fh:
+                while chunk := fh.read(4 * _CHUNK):
+                    size += len(chunk)
+                    self._check_inflated(name, size, compressed)
+                    yield chunk
+        except AuditorError:
+            raise
+        except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, ValueError, RuntimeError,
+                zlib.error) as exc:
+            raise AuditorError(self.label, f"corrupt member {name} ({exc})") from None
+        self._read_total += size
+
     def read_text(self, name: str) -> str:
         """The member decoded as UTF-8 (a BOM is dropped)."""
         data = self.read_bytes(name)
@@ -137,6 +160,13 @@ class ArchiveTree:
         self.close()
 
     # -- shared guard ---------------------------------------------------------------------------------------
+    def _check_inflated(self, name: str, size: int, compressed: int | None) -> None:
+        """Stop a member that inflates like a bomb, or an archive that inflates past the total cap."""
+        if compressed and size > RATIO_FLOOR_BYTES and size / max(compressed, 1) > MAX_RATIO:
+            raise AuditorError(self.label, f"{name} looks like a decompression bomb (over {MAX_RATIO}:1)")
+        if self._read_total + size > MAX_TOTAL_BYTES:
+            raise AuditorError(self.label, f"archive inflates past {MAX_TOTAL_BYTES // 2**30} GiB")
+
     def _read_limited(self, stream: io.BufferedIOBase, name: str, compressed: int | None) -> bytes:
         """Inflate a member chunk by chunk, stopping as soon as a size or ratio cap is passed."""
         buf = bytearray()
@@ -148,10 +178,7 @@ class ArchiveTree:
             size = len(buf)
             if size > MAX_MEMBER_BYTES:
                 raise AuditorError(self.label, f"{name} is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
-            if compressed and size > RATIO_FLOOR_BYTES and size / max(compressed, 1) > MAX_RATIO:
-                raise AuditorError(self.label, f"{name} looks like a decompression bomb (over {MAX_RATIO}:1)")
-            if self._read_total + size > MAX_TOTAL_BYTES:
-                raise AuditorError(self.label, f"archive inflates past {MAX_TOTAL_BYTES // 2**30} GiB")
+            self._check_inflated(name, size, compressed)
         self._read_total += len(buf)
         return bytes(buf)
 
@@ -218,6 +245,9 @@ class _ZipTree(ArchiveTree):
     def _open_member(self, name: str) -> io.BufferedIOBase:
         return self._zip.open(self._info(name))
 
+    def _compressed_size(self, name: str) -> int | None:
+        return self._info(name).compress_size
+
     def read_bytes(self, name: str) -> bytes:
         info = self._info(name)
         if info.file_size > MAX_MEMBER_BYTES:  # declared size; the real size is checked while inflating too
@@ -271,6 +301,9 @@ class _TarTree(ArchiveTree):
         if member is None:
             raise AuditorError(self.label, f"no member {name!r}")
         return member
+
+    def _compressed_size(self, name: str) -> int | None:
+        return self._compressed  # a tar's members share one compressed stream
 
     def _open_member(self, name: str) -> io.BufferedIOBase:
         fh = self._tar.extractfile(self._member(name))

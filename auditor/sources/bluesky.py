@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import libipld
-from atproto import CAR, CID
+from atproto_core.car import CAR  # not `atproto`: its client takes seconds to import
+from atproto_core.cid import CID
 
 from auditor.errors import AuditorError
 from auditor.post import Post
