@@ -18,26 +18,27 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-NAMES = ("Sam", "Priya", "Jordan", "Alex", "Mina", "Tom", "Rosa", "Kofi", "Lena", "Ravi", "Ada", "Noah", "Ivy",
-         "Omar", "Zoe", "Luis", "Hana", "Ben", "Maya", "Theo")
-PLACES = ("Leeds", "the lake", "downtown", "Lisbon", "the office", "the farmers market", "Denver", "the coast",
-          "the new cafe", "Glasgow", "the library", "the gym", "Austin", "the harbour", "the old mill")
-THINGS = ("sourdough", "the new release", "our quarterly report", "a long run", "the playoffs", "this podcast",
-          "the team offsite", "a new keyboard", "my tomato plants", "the conference talk", "the launch",
-          "a rainy hike", "the pottery class", "our roadmap", "the book club pick", "a vintage camera",
-          "the hackathon", "my first marathon", "the museum", "a dim sum lunch")
+NAMES = ("Sam", "Priya", "Jordan", "Alex", "Mina", "Tom", "Rosa", "Kofi", "Lena", "Ravi", "Ada", "Noah",
+         "Ivy", "Omar", "Zoe", "Luis", "Hana", "Ben", "Maya", "Theo")
+PLACES = ("Leeds", "the lake", "downtown", "Lisbon", "the office", "the farmers market", "Denver",
+          "the coast", "the new cafe", "Glasgow", "the library", "the gym", "Austin", "the harbour",
+          "the old mill")
+THINGS = ("sourdough", "the new release", "our quarterly report", "a long run", "the playoffs",
+          "this podcast", "the team offsite", "a new keyboard", "my tomato plants", "the conference talk",
+          "the launch", "a rainy hike", "the pottery class", "our roadmap", "the book club pick",
+          "a vintage camera", "the hackathon", "my first marathon", "the museum", "a dim sum lunch")
 FEELINGS = ("really enjoyed", "loved", "can't stop thinking about", "finally finished", "just tried",
             "spent the weekend on", "am so proud of", "learned a lot from", "had fun with", "recommend")
 TIMES = ("this morning", "today", "last night", "this weekend", "on Friday", "after work", "all week",
          "yesterday", "at lunch", "before sunrise")
-TOPICS = ("data pipelines", "customer research", "design systems", "remote teams", "onboarding", "accessibility",
-          "coffee brewing", "trail running", "urban gardening", "budget travel", "film photography",
-          "product analytics", "open source", "public speaking", "home repairs")
+TOPICS = ("data pipelines", "customer research", "design systems", "remote teams", "onboarding",
+          "accessibility", "coffee brewing", "trail running", "urban gardening", "budget travel",
+          "film photography", "product analytics", "open source", "public speaking", "home repairs")
 EMOJI = ("🙂", "🎉", "☕", "🌧️", "🚀", "🙌", "📚", "🌱", "", "", "", "")
 POLICY = ("the housing bill", "the new tax plan", "the immigration reform", "the election results",
-          "the senate vote on healthcare", "the minimum wage debate", "gun control laws", "the climate policy",
-          "the abortion ruling", "the school funding vote", "the prime minister's speech",
-          "the city council budget")
+          "the senate vote on healthcare", "the minimum wage debate", "gun control laws",
+          "the climate policy", "the abortion ruling", "the school funding vote",
+          "the prime minister's speech", "the city council budget")
 POLITICAL = (
     "Everyone needs to call their representative about {policy} before {time_end}.",
     "Watched the debate on {policy}. The government has to do better for {place}.",
@@ -182,7 +183,8 @@ def posts(n: int, seed: int = 20261206) -> Iterator[dict]:
             text, kind = f"@{_handle(rng)} {text}", "reply"
         elif text.startswith("@"):
             kind = "reply"
-        yield {"id": str(10**17 + i), "text": text, "created_at": (START + step * i).isoformat(), "kind": kind}
+        created = (START + step * i).isoformat()
+        yield {"id": str(10**17 + i), "text": text, "created_at": created, "kind": kind}
 
 
 def write_jsonl(path: Path, n: int) -> Path:
@@ -200,7 +202,8 @@ def _tweet(p: dict, user: str) -> dict:
     tweet = {
         "edit_info": {"initial": {"editTweetIds": [p["id"]], "editableUntil": "2024-01-01T00:00:00.000Z",
                                   "editsRemaining": "5", "isEditEligible": True}},
-        "retweeted": False, "source": '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
+        "retweeted": False,
+        "source": '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
         "entities": {"hashtags": [], "symbols": [], "user_mentions": [], "urls": []},
         "display_text_range": ["0", str(len(p["text"]))], "favorite_count": "3", "id_str": p["id"],
         "truncated": False, "retweet_count": "0", "id": p["id"], "created_at": created, "favorited": False,
@@ -213,7 +216,7 @@ def _tweet(p: dict, user: str) -> dict:
 
 
 def write_x_archive(path: Path, n: int, user: str = "bench_user") -> Path:
-    """An X archive zip (manifest.js, account.js, data/tweets.js) holding the posts: the input of ``audit``."""
+    """An X archive zip (data/manifest.js, data/tweets.js) holding the posts: the input of ``audit``."""
     buf = io.StringIO()
     buf.write("window.YTD.tweets.part0 = [")
     for i, p in enumerate(posts(n)):
@@ -221,8 +224,8 @@ def write_x_archive(path: Path, n: int, user: str = "bench_user") -> Path:
     buf.write("\n]")
     manifest = {"userInfo": {"accountId": "42", "userName": user, "displayName": "Bench User"},
                 "archiveInfo": {"sizeBytes": "0", "isPartialArchive": False},
-                "dataTypes": {"tweets": {"files": [{"fileName": "data/tweets.js", "globalName": "YTD.tweets.part0",
-                                                    "count": str(n)}]}}}
+                "dataTypes": {"tweets": {"files": [{"fileName": "data/tweets.js",
+                                                    "globalName": "YTD.tweets.part0", "count": str(n)}]}}}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr("data/manifest.js", "window.__THAR_CONFIG = " + json.dumps(manifest, indent=2))
         zf.writestr("data/tweets.js", buf.getvalue())
