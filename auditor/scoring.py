@@ -33,7 +33,7 @@ KIND_COUNT_KEYS = {"post": "posts", "reply": "replies", "repost": "reposts", "qu
                    "comment": "comments"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Assessment:
     """One public post after classification under a policy."""
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from auditor import timings
 from auditor.policy import PDF_MAX_CARDS
+from auditor.progress import bar
 from auditor.report.pdf import write_pdf
 from auditor.report.render import render_html
 from auditor.report.writers import write_csv, write_json
@@ -22,18 +23,23 @@ def write_report(
     """Write every report file into ``out_dir`` (which exists; the caller moves it into place atomically).
     The PDF shows the worst ``pdf_max_cards`` flagged posts of each section and how many it leaves out."""
     out_dir = Path(out_dir)
-    with timings.phase("html"):
-        html = render_html(summary, assessments)
-    html_path = out_dir / "report.html"
-    with timings.phase("write"):
-        html_path.write_text(html, encoding="utf-8")
-    del html
-    written = [html_path]
-    if pdf:
-        with timings.phase("pdf"):
-            written.append(write_pdf(render_html(summary, assessments, pdf_max_cards=pdf_max_cards),
-                                     out_dir / "report.pdf"))
-    with timings.phase("write"):
-        written.append(write_csv(summary, out_dir / "flagged.csv"))
-        written.append(write_json(summary, out_dir / "summary.json"))
+    with bar("Writing the report", 4 if pdf else 3, "files") as advance:
+        with timings.phase("html"):
+            html = render_html(summary, assessments)
+        html_path = out_dir / "report.html"
+        with timings.phase("write"):
+            html_path.write_text(html, encoding="utf-8")
+        del html
+        advance(1)
+        written = [html_path]
+        if pdf:
+            with timings.phase("pdf"):
+                pdf_html = render_html(summary, assessments, pdf_max_cards=pdf_max_cards)
+                written.append(write_pdf(pdf_html, out_dir / "report.pdf"))
+            advance(1)
+        with timings.phase("write"):
+            written.append(write_csv(summary, out_dir / "flagged.csv"))
+            advance(1)
+            written.append(write_json(summary, out_dir / "summary.json"))
+            advance(1)
     return written

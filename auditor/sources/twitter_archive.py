@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from auditor.errors import AuditorError
 from auditor.post import Post
+from auditor.progress import bar
 from auditor.sources.archive import ArchiveTree
 from auditor.sources.base import SourceResult, register_file_reader
 from auditor.sources.exportutil import (
@@ -309,7 +311,8 @@ def _owner(user: str | None) -> dict[str, str]:
         "author": "unknown", "account": f"{PLATFORM}:unknown"}
 
 
-def _to_post(tweet: dict[str, Any], deleted: bool, where: str, user: str | None) -> Post | None:
+def _to_post(tweet: dict[str, Any], deleted: bool, where: str, user: str | None,
+             owner: dict[str, str] | None = None) -> Post | None:
     tid = _tweet_id(tweet)
     raw = tweet.get("full_text", tweet.get("text"))
     if tid is None or not isinstance(raw, str):
@@ -335,8 +338,8 @@ def _to_post(tweet: dict[str, Any], deleted: bool, where: str, user: str | None)
     return make_post(
         _expand_links(raw, tweet), id=tid, platform=PLATFORM,
         created_at=timestamp(tweet.get("created_at"), where), kind=kind, url=_url(user, tid),
-        lang=lang if isinstance(lang, str) and lang else None, visibility="public", deleted=deleted,
-        extra=extra, **_owner(user),
+        lang=sys.intern(lang) if isinstance(lang, str) and lang else None, visibility="public",
+        deleted=deleted, extra=extra, **(owner or _owner(user)),  # one copy of each name for every post
     )
 
 
@@ -345,27 +348,31 @@ def _posts(arc: _Archive) -> list[Post]:
     latest: dict[str, tuple[int, Post]] = {}
     seen: set[str] = set()
     skipped = superseded = 0
+    owner = _owner(arc.user)
     for items, deleted, where, name, count in arc.tweet_files:
         read = 0
-        for tweet in items:  # each raw tweet is let go once it is a Post
-            read += 1
-            post = _to_post(tweet, deleted, where, arc.user)
-            if post is None:
-                skipped += 1
-                continue
-            if post.id in seen:
-                continue
-            seen.add(post.id)
-            chain = _edit_chain(tweet, post.id)
-            prev = latest.get(chain)
-            if prev is None:
-                latest[chain] = (len(latest), post)
-                continue
-            superseded += 1
-            # ids grow with time: the highest id in an edit chain is the last version
-            keep = post if int(post.id) > int(prev[1].id) else prev[1]
-            keep.extra["edited"] = True
-            latest[chain] = (prev[0], keep)
+        with bar(f"Reading {posixpath.basename(name)}", count, "posts") as advance:
+            for tweet in items:  # each raw tweet is let go once it is a Post
+                read += 1
+                if not read % 1000:
+                    advance(1000)
+                post = _to_post(tweet, deleted, where, arc.user, owner)
+                if post is None:
+                    skipped += 1
+                    continue
+                if post.id in seen:
+                    continue
+                seen.add(post.id)
+                chain = _edit_chain(tweet, post.id)
+                prev = latest.get(chain)
+                if prev is None:
+                    latest[chain] = (len(latest), post)
+                    continue
+                superseded += 1
+                # ids grow with time: the highest id in an edit chain is the last version
+                keep = post if int(post.id) > int(prev[1].id) else prev[1]
+                keep.extra["edited"] = True
+                latest[chain] = (prev[0], keep)
         _check_count(arc, name, count, read)
     if skipped:
         arc.warnings.append(f"Items without an id or text, skipped: {skipped}.")
