@@ -169,9 +169,12 @@ class Classifier:
                 windows.append((collapse_repeats(texts[i]), float(scale[first]), columns))
                 continue
             pieces = scoring_windows(texts[i])
-            best = np.argmax(rows[first : first + n], axis=0)
+            piece_rows, piece_scale = rows[first : first + n], scale[first : first + n]
+            if len(pieces) != n:  # cut otherwise (a text holding the batch separator): score the pieces
+                _, piece_rows, _, piece_scale = self._rows(pieces)
+            best = np.argmax(piece_rows, axis=0)
             for w in sorted({int(best[j]) for j in columns}):
-                windows.append((pieces[w], float(scale[first + w]), [j for j in columns if best[j] == w]))
+                windows.append((pieces[w], float(piece_scale[w]), [j for j in columns if best[j] == w]))
         found = iter(self.explainer.explain(windows, k))
         out = []
         for i in todo:
