@@ -226,6 +226,7 @@ def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str
 def _category_table(assessments: Sequence[Assessment], policy: Policy) -> list[dict[str, Any]]:
     rows = []
     own = [a for a in assessments if a.assessed and a.section == "authored"]
+    flagged = {s: [a for a in assessments if a.flags and a.section == s] for s in ("repost", "deleted")}
     for c in CATEGORIES:
         hit = [a for a in own if c in a.flags]
         rows.append({
@@ -235,8 +236,8 @@ def _category_table(assessments: Sequence[Assessment], policy: Policy) -> list[d
             "counts_toward_overall": c in policy.overall.categories,
             "flagged": len(hit),
             **{s: sum(a.tiers[c] == s for a in hit) for s in SEVERITIES},
-            "reposts": sum(1 for a in assessments if a.section == "repost" and c in a.flags),
-            "deleted": sum(1 for a in assessments if a.section == "deleted" and c in a.flags),
+            "reposts": sum(c in a.flags for a in flagged["repost"]),
+            "deleted": sum(c in a.flags for a in flagged["deleted"]),
             "worst_score": round(max((a.scores[c] for a in own), default=0.0), 4),
             "weighted": round(sum(a.weight for a in hit), 4),
         })
@@ -260,7 +261,8 @@ def _timeline(assessments: Sequence[Assessment], policy: Policy) -> list[dict[st
         return []
     by_month: dict[str, dict[str, Any]] = {}
     for a in counted:
-        key = a.post.created_at.strftime("%Y-%m")
+        at = a.post.created_at
+        key = f"{at.year:04d}-{at.month:02d}"  # strftime would be most of the timeline's time
         row = by_month.setdefault(key, {"assessed": 0, "flagged": 0, **dict.fromkeys(CATEGORIES, 0)})
         row["assessed"] += 1
         row["flagged"] += bool(a.flags)
