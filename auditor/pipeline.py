@@ -100,8 +100,10 @@ def run_audit(
         now = now or datetime.now(timezone.utc)
         with bar("Classifying", sum(p.auditable for p in posts), "posts") as advance:
             assessments = assess(posts, classifier, policy, now=now, progress=advance)
+        model_info = classifier.info()
+        del classifier  # the model and its caches are not needed for the report (memory at 500,000 posts)
         with timings.phase("summarise"):
-            summary = summarise(results, assessments, policy, classifier.info(), name, now=now)
+            summary = summarise(results, assessments, policy, model_info, name, now=now)
     finally:
         gc.freeze()  # what was loaded stays: later collections need not scan it
         gc.enable()
