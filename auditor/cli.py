@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +28,7 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False)
 
 CLASSIFY_BATCH = 4096
+CLASSIFY_BATCH_CHARS = 16 << 20
 
 
 def _status(message: str) -> None:
@@ -75,6 +79,18 @@ def audit(
     timings.print_report("audit")
 
 
+def _batch(rows: Iterator[dict]) -> list[dict]:
+    """The next rows to classify together: at most CLASSIFY_BATCH rows and about CLASSIFY_BATCH_CHARS of
+    text, so long lines (up to AUDITOR_MAX_LINE_BYTES each) never pile up in memory."""
+    batch, chars = [], 0
+    for row in islice(rows, CLASSIFY_BATCH):
+        batch.append(row)
+        chars += len(row["text"])
+        if chars >= CLASSIFY_BATCH_CHARS:
+            break
+    return batch
+
+
 @app.command()
 def classify(
     input: Annotated[str, typer.Argument(help="JSONL (text, optional id), CSV with a text column, or -.")],
@@ -87,7 +103,7 @@ def classify(
 
     from auditor.classify import CATEGORIES, Classifier
     from auditor.fsutil import atomic_file
-    from auditor.lang import assessable
+    from auditor.lang import assess_languages
     from auditor.policy import load_policy
     from auditor.sources.tabular import count_rows, read_rows
 
@@ -101,16 +117,17 @@ def classify(
         count = 0
         while True:
             with timings.phase("read"):
-                batch = list(islice(rows, CLASSIFY_BATCH))
+                batch = _batch(rows)
             if not batch:
                 return count
             texts = [r["text"] for r in batch]
             with timings.phase("language"):
-                checked = [assessable(t) for t in texts]
-            results = classifier.classify(texts, thresholds=thresholds, explain=[ok for ok, _ in checked])
+                verdicts = assess_languages(texts, [r.get("lang") for r in batch])  # a row's lang is honoured
+            # scores for every row, evidence only for rows whose language is assessed
+            results = classifier.classify(texts, thresholds=thresholds, explain=[ok for ok, _ in verdicts])
             with timings.phase("write"):
                 lines = []
-                for row, res, (ok, reason) in zip(batch, results, checked, strict=True):
+                for row, res, (ok, reason) in zip(batch, results, verdicts, strict=True):
                     flags = [c for c in CATEGORIES if ok and res.scores[c] >= thresholds[c]]
                     line = {
                         "id": row["id"],
@@ -208,8 +225,14 @@ def _fail(message: str) -> None:
     print(" ".join(message.split()), file=sys.stderr, flush=True)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so temporary files and .part folders are removed on the way out."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point: user-facing problems become one line on stderr and a non-zero exit, never a traceback."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except AuditorError as exc:
@@ -221,6 +244,9 @@ def main() -> None:
     except BrokenPipeError:
         sys.exit(1)
     except Exception as exc:  # a bug, not bad input: still one line unless asked for the traceback
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # e.g. stdout onto a full disk
+            _fail(f"auditor: error: {exc.filename or 'output'}: no space left on the disk")
+            sys.exit(2)
         if os.environ.get("AUDITOR_DEBUG"):
             raise
         _fail(f"auditor: internal error: {type(exc).__name__}: {exc} (set AUDITOR_DEBUG=1 for details)")

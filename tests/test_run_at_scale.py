@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from report_samples import NOW, StubClassifier, fake_assessable, post, sample_posts, sample_source
+from report_samples import NOW, StubClassifier, fake_assess_languages, post, sample_posts, sample_source
 
 import auditor.scoring as scoring
 from auditor import progress
@@ -21,7 +21,7 @@ from auditor.scoring import assess, summarise
 
 @pytest.fixture(autouse=True)
 def _english_only(monkeypatch):
-    monkeypatch.setattr(scoring, "assessable", fake_assessable)
+    monkeypatch.setattr(scoring, "assess_languages", fake_assess_languages)
 
 
 def build(n_insults: int):

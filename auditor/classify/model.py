@@ -19,6 +19,7 @@ from auditor.classify.lexicon import Lexicons
 from auditor.classify.store import read_state
 from auditor.classify.windows import collapse_repeats, scoring_windows
 from auditor.errors import AuditorError
+from auditor.textprep import prepare, prepare_all, source_phrases
 
 MODEL_FILE = "classifier.skops"
 
@@ -104,7 +105,7 @@ class Classifier:
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Raw linear scores (n, k): one shared vectorisation, one sparse product for all categories."""
-        texts = [t or "" for t in texts]
+        texts = prepare_all(texts)  # as a reader sees them: auditor/textprep.py
         if not texts:
             return np.zeros((0, len(CATEGORIES)))
         return self._rows(texts)[0]
@@ -141,7 +142,8 @@ class Classifier:
         if not texts:
             return []
         with timings.phase("score"):
-            raw, rows, offsets, scale = self._rows(texts)
+            read = prepare_all(texts)  # as a reader sees them: auditor/textprep.py
+            raw, rows, offsets, scale = self._rows(read)
             probs = self.calibrate(raw)
         limits = np.array([0.5 if thresholds is None else float(thresholds.get(c, 1.01)) for c in CATEGORIES])
         over = probs >= limits
@@ -149,7 +151,9 @@ class Classifier:
             over &= np.asarray(explain, dtype=bool)[:, None]
         todo = np.flatnonzero(over.any(axis=1)).tolist()
         with timings.phase("evidence"):
-            evidence = dict(zip(todo, self._explain(texts, todo, over, rows, offsets, scale), strict=True))
+            found = self._explain(read, todo, over, rows, offsets, scale)
+            evidence = {i: {c: source_phrases(phrases, texts[i]) for c, phrases in ev.items()}  # as written
+                        for i, ev in zip(todo, found, strict=True)}
         return [
             Classification({c: float(p) for c, p in zip(CATEGORIES, row, strict=True)}, evidence.get(i, {}))
             for i, row in enumerate(probs.tolist())
@@ -189,6 +193,8 @@ class Classifier:
         if category not in CATEGORIES:
             raise ValueError(f"unknown category {category!r}")
         text = text or ""
-        _, rows, offsets, scale = self._rows([text])
+        read = prepare(text)
+        _, rows, offsets, scale = self._rows([read])
         over = np.array([[c == category for c in CATEGORIES]])
-        return self._explain([text], [0], over, rows, offsets, scale, k)[0][category]
+        phrases = self._explain([read], [0], over, rows, offsets, scale, k)[0][category]
+        return source_phrases(phrases, text)  # as written in the post
