@@ -134,7 +134,10 @@ class ArchiveTree:
             with self._open_member(name) as fh:
                 while chunk := fh.read(4 * _CHUNK):
                     size += len(chunk)
-                    self._check_inflated(name, size, compressed)
+                    try:
+                        self._check_inflated(name, size, compressed)
+                    except AuditorError as exc:
+                        raise AuditorError(self.label, f"{name}: {exc.problem}") from None
                     yield chunk
         except AuditorError:
             raise

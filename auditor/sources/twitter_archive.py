@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from auditor import limits
 from auditor.errors import AuditorError
 from auditor.post import Post
 from auditor.progress import bar
@@ -120,8 +121,9 @@ def _items(tree: ArchiveTree, name: str, key: str) -> Iterator[dict[str, Any]]:
 
 
 def _file_chunks(path: Path) -> Iterator[bytes]:
-    """A plain file in chunks (a bare tweets.js of any size)."""
+    """A plain file in chunks (a bare tweets.js of any size up to the archive limit)."""
     try:
+        limits.ARCHIVE_BYTES.check(path.stat().st_size, str(path))
         with path.open("rb") as fh:
             while chunk := fh.read(4 << 20):
                 yield chunk
