@@ -130,7 +130,7 @@ def run_audit(
         if progress:
             progress(f"classifying {len(posts):,} posts")
         now = now or datetime.now(timezone.utc)
-        with bar("Classifying", sum(p.auditable for p in posts), "posts") as advance:
+        with bar("Classifying", None, "posts") as advance:
             assessments = assess(posts, classifier, policy, now=now, progress=advance)
         model_info = classifier.info()
         del classifier  # the model and its caches are not needed for the report (memory at 500,000 posts)

@@ -30,11 +30,11 @@ def shown() -> bool:
 
 
 @contextlib.contextmanager
-def bar(description: str, total: float | None, unit: str = "") -> Iterator[Callable[[float], None]]:
-    """A bar for one step; yields ``advance(n)``. With a ``total`` it shows the share done and the time
-    left, without one a running count."""
+def bar(description: str, total: float | None, unit: str = "") -> Iterator[Callable[..., None]]:
+    """A bar for one step; yields ``advance(n, total=None)`` (``total`` sets the bar's total once it is
+    known). With a total it shows the share done and the time left, without one a running count."""
     if not shown():
-        yield lambda _n: None
+        yield lambda _n, total=None: None
         return
     from rich.console import Console
     from rich.progress import (
@@ -48,7 +48,14 @@ def bar(description: str, total: float | None, unit: str = "") -> Iterator[Calla
     )
 
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
-               TaskProgressColumn(), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn()]
+               TaskProgressColumn(), TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(),
+               TextColumn("left")]
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(description, total=total)
-        yield lambda n: progress.advance(task, n)
+
+        def advance(n: float, total: float | None = None) -> None:
+            if total is not None:
+                progress.update(task, total=total)
+            progress.advance(task, n)
+
+        yield advance

@@ -77,10 +77,10 @@ def assess(
     classifier: Any,
     policy: Policy,
     now: datetime | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> list[Assessment]:
     """Classify every public post, a batch at a time, and apply the policy's thresholds, tiers and recency.
-    ``progress`` is told how many posts each batch held."""
+    ``progress(n, total=None)`` is told how many posts there are to assess, then how many each batch held."""
     now = now or datetime.now(timezone.utc)
     out: list[Assessment] = []
     todo: list[Assessment] = []
@@ -94,6 +94,8 @@ def assess(
         if ok:
             todo.append(a)
     del kept, verdicts
+    if progress:  # posts not assessed need nothing more
+        progress(len(out) - len(todo), total=len(out))
     for start in range(0, len(todo), ASSESS_BATCH):
         batch = todo[start : start + ASSESS_BATCH]
         results = classifier.classify([a.post.text for a in batch], thresholds=policy.thresholds)
