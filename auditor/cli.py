@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from auditor import __version__
+from auditor import __version__, progress, timings
 from auditor.errors import AuditorError
 
 app = typer.Typer(
@@ -32,8 +33,11 @@ CLASSIFY_BATCH_CHARS = 16 << 20
 
 def _status(message: str) -> None:
     """Progress for people at a terminal; scripts and logs get only results and errors."""
-    if err.is_terminal:
+    if err.is_terminal and not progress.quiet():
         err.print(f"[dim]·[/dim] {message}")
+
+
+QUIET = typer.Option("--quiet", "-q", help="No progress bars or status lines, only results and errors.")
 
 
 @app.command()
@@ -50,9 +54,12 @@ def audit(
         help="Brand policy: a YAML file, or a shipped one (default, family, edgy).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf.")] = True,
     demo: Annotated[bool, typer.Option("--demo", help="Audit the shipped demo archive.")] = False,
+    quiet: Annotated[bool, QUIET] = False,
 ) -> None:
     """Audit one person: write report.html, report.pdf, flagged.csv and summary.json to OUT/<person>/."""
     from auditor.pipeline import demo_source, run_audit
+
+    progress.set_quiet(quiet)
 
     specs = list(sources or [])
     if person_file is not None:
@@ -69,6 +76,7 @@ def audit(
     _status(f"[bold]{outcome.person}[/bold]: overall tier [bold]{tier}[/bold]")
     for path in outcome.files:
         typer.echo(str(path))
+    timings.print_report("audit")
 
 
 def _batch(rows: Iterator[dict]) -> list[dict]:
@@ -88,60 +96,64 @@ def classify(
     input: Annotated[str, typer.Argument(help="JSONL (text, optional id), CSV with a text column, or -.")],
     output: Annotated[str, typer.Option("--output", "-o", help="JSONL to write, or - for stdout.")] = "-",
     policy: Annotated[str | None, typer.Option(help="Brand policy whose thresholds set the flags.")] = None,
+    quiet: Annotated[bool, QUIET] = False,
 ) -> None:
     """Score texts: one JSON line per input row, same order, with scores, flags and evidence."""
+    import orjson
+
     from auditor.classify import CATEGORIES, Classifier
     from auditor.fsutil import atomic_file
     from auditor.lang import assess_languages
     from auditor.policy import load_policy
-    from auditor.sources.tabular import read_rows
+    from auditor.sources.tabular import count_rows, read_rows
 
+    progress.set_quiet(quiet)
     thresholds = load_policy(policy).thresholds
     classifier = Classifier.load()
     rows = read_rows(input)
+    gc.freeze()  # the model stays for the whole run: collections need not scan it
 
-    def write_all(fh) -> int:
+    def write_all(fh, advance) -> int:
         count = 0
-        while batch := _batch(rows):
+        while True:
+            with timings.phase("read"):
+                batch = _batch(rows)
+            if not batch:
+                return count
             texts = [r["text"] for r in batch]
-            verdicts = assess_languages(texts, [r.get("lang") for r in batch])  # a row's lang is honoured
-            results = _classified_rows(classifier, texts, verdicts, thresholds)
-            for row, res, (ok, reason) in zip(batch, results, verdicts, strict=True):
-                flags = [c for c in CATEGORIES if ok and res.scores[c] >= thresholds[c]]
-                line = {
-                    "id": row["id"],
-                    "scores": {c: round(float(res.scores[c]), 4) for c in CATEGORIES},
-                    "flags": flags,
-                    "evidence": {c: res.evidence.get(c, []) for c in flags},
-                }
-                if not ok:  # another language, or no words: not assessed, never "clean"
-                    line["not_assessed"] = reason
-                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+            with timings.phase("language"):
+                verdicts = assess_languages(texts, [r.get("lang") for r in batch])  # a row's lang is honoured
+            # scores for every row, evidence only for rows whose language is assessed
+            results = classifier.classify(texts, thresholds=thresholds, explain=[ok for ok, _ in verdicts])
+            with timings.phase("write"):
+                lines = []
+                for row, res, (ok, reason) in zip(batch, results, verdicts, strict=True):
+                    flags = [c for c in CATEGORIES if ok and res.scores[c] >= thresholds[c]]
+                    line = {
+                        "id": row["id"],
+                        "scores": {c: round(float(res.scores[c]), 4) for c in CATEGORIES},
+                        "flags": flags,
+                        "evidence": {c: res.evidence.get(c, []) for c in flags},
+                    }
+                    if not ok:  # another language, or no words: not assessed, never "clean"
+                        line["not_assessed"] = reason
+                    try:
+                        lines.append(orjson.dumps(line))
+                    except orjson.JSONEncodeError:  # a lone surrogate from a broken JSON escape: kept escaped
+                        lines.append(json.dumps(line).encode())
+                fh.write(b"\n".join(lines) + b"\n")
             count += len(batch)
-        return count
+            advance(len(batch))
 
-    if output == "-":
-        n = write_all(sys.stdout)
-    else:
-        with atomic_file(output) as fh:
-            n = write_all(fh)
+    with progress.bar("Classifying", count_rows(input) if progress.shown() else None, "texts") as advance:
+        if output == "-":
+            n = write_all(sys.stdout.buffer, advance)
+            sys.stdout.buffer.flush()
+        else:
+            with atomic_file(output, "wb") as fh:
+                n = write_all(fh, advance)
     _status(f"classified {n:,} texts")
-
-
-def _classified_rows(classifier, texts: list[str], verdicts: list[tuple[bool, str | None]],
-                     thresholds: dict[str, float]) -> list:
-    """Scores for every row; evidence only for rows whose language is assessed (the rest: scores only)."""
-    from auditor.classify import CATEGORIES, Classification
-
-    ok_rows = [i for i, (ok, _) in enumerate(verdicts) if ok]
-    results: list = [None] * len(texts)
-    assessed = classifier.classify([texts[i] for i in ok_rows], thresholds=thresholds)
-    for i, res in zip(ok_rows, assessed, strict=True):
-        results[i] = res
-    rest = [i for i, res in enumerate(results) if res is None]
-    for i, row in zip(rest, classifier.predict_proba([texts[i] for i in rest]), strict=True):
-        results[i] = Classification({c: float(p) for c, p in zip(CATEGORIES, row, strict=True)})
-    return results
+    timings.print_report("classify")
 
 
 @app.command()

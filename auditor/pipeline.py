@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -11,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from auditor import limits
+from auditor import limits, timings
 from auditor.errors import AuditorError
 from auditor.fsutil import atomic_dir, refuse_foreign
+from auditor.progress import bar
 from auditor.resources import demo_dir
 from auditor.sources import SourceResult, read_source
 
@@ -114,22 +116,32 @@ def run_audit(
     if not specs:
         raise AuditorError("audit", "no SOURCE given (a file, a folder, or platform:account; or --demo)")
     policy = load_policy(policy_path)  # a bad policy fails before any fetching
-    results = read_sources(specs, progress)
-    name = person_name(results, person)
-    folder = Path(out) / person_slug(name)
-    refuse_foreign(folder)  # before the slow part: a user's own file there is never replaced
-    if progress:
-        progress("loading models")
-    classifier = Classifier.load()
-    posts = [p for r in results for p in r.posts]
-    if progress:
-        progress(f"classifying {len(posts):,} posts")
-    now = now or datetime.now(timezone.utc)
-    assessments = assess(posts, classifier, policy, now=now)
-    summary = summarise(results, assessments, policy, classifier.info(), name, now=now)
+    gc.disable()  # reading and assessing build millions of objects and no cycles worth collecting
+    try:
+        with timings.phase("read"):
+            results = read_sources(specs, progress)
+        name = person_name(results, person)
+        folder = Path(out) / person_slug(name)
+        refuse_foreign(folder)  # before the slow part: a user's own file there is never replaced
+        if progress:
+            progress("loading models")
+        classifier = Classifier.load()
+        posts = [p for r in results for p in r.posts]
+        if progress:
+            progress(f"classifying {len(posts):,} posts")
+        now = now or datetime.now(timezone.utc)
+        with bar("Classifying", None, "posts") as advance:
+            assessments = assess(posts, classifier, policy, now=now, progress=advance)
+        model_info = classifier.info()
+        del classifier  # the model and its caches are not needed for the report (memory at 500,000 posts)
+        with timings.phase("summarise"):
+            summary = summarise(results, assessments, policy, model_info, name, now=now)
+    finally:
+        gc.freeze()  # what was loaded stays: later collections need not scan it
+        gc.enable()
     if progress:
         progress(f"writing {folder}")
     with atomic_dir(folder) as tmp:
-        written = write_report(summary, assessments, tmp, pdf=pdf)
+        written = write_report(summary, assessments, tmp, pdf=pdf, pdf_max_cards=policy.pdf_max_cards)
         names = [p.name for p in written]
     return AuditOutcome(name, folder, [folder / n for n in names], summary)

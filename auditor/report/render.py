@@ -184,29 +184,34 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _css() -> Markup:
-    css = (reports_dir() / "report.css").read_text(encoding="utf-8")
-    return Markup(css.replace("</", "<\\/"))  # our own file; never able to close the <style> element
+def _css(*names: str) -> Markup:
+    css = "\n".join((reports_dir() / name).read_text(encoding="utf-8") for name in names)
+    return Markup(css.replace("</", "<\\/"))  # our own files; never able to close the <style> element
 
 
-def render_html(summary: Mapping[str, Any], assessments: Sequence[Any] | None = None) -> str:
-    """The self-contained HTML report. Everything shown comes from ``summary`` (summary.json)."""
+def render_html(
+    summary: Mapping[str, Any], assessments: Sequence[Any] | None = None, pdf_max_cards: int | None = None
+) -> str:
+    """The self-contained HTML report. Everything shown comes from ``summary`` (summary.json). With
+    ``pdf_max_cards`` it is the PDF's version: at most that many cards per section, laid out for print
+    (reports/pdf.css)."""
+    limit = MAX_CARDS if pdf_max_cards is None else pdf_max_cards
     sections = []
     budget = MAX_REPORT_CHARS  # post text shown in all cards together: the PDF stays a readable size
     for key in ("authored", "repost", "deleted"):
         entries = [e for e in summary.get("flagged", []) if e.get("section") == key]
         cards = []
-        for e in entries[:MAX_CARDS]:
+        for e in entries[:limit]:
             cards.append(_card(e, max(MIN_CARD_CHARS, min(MAX_CARD_CHARS, budget))))
             budget -= len(cards[-1]["html_text"])
         sections.append({"key": key, "title": SECTION_TITLES[key], "total": len(entries), "cards": cards})
     template = _environment().get_template("report.html.j2")
     return template.render(
         s=summary,
-        css=_css(),
+        css=_css("report.css") if pdf_max_cards is None else _css("report.css", "pdf.css"),
         chart=timeline_svg(summary.get("timeline", [])),
         sections=sections,
-        max_cards=MAX_CARDS,
+        max_cards=limit,
         colors=COLORS,
         labels=LABELS,
         meanings=MEANINGS,
