@@ -41,7 +41,7 @@ def load_person(path: Path | str) -> Person:
     text = read_small_text(path, "person file", MAX_BYTES)
     first = text.lstrip().split("\n", 1)[0].replace(" ", "").lower()
     person = _from_csv(text, where) if first.startswith("person,account") else _from_yaml(text, where)
-    person.accounts = [_resolve(a, path.parent) for a in person.accounts]
+    person.accounts = [resolve_account(a, path.parent) for a in person.accounts]
     return person
 
 
@@ -88,7 +88,7 @@ def _from_csv(text: str, where: str) -> Person:
     return Person(names[0], accounts)
 
 
-def _resolve(account: str, folder: Path) -> str:
+def resolve_account(account: str, folder: Path) -> str:
     """Relative paths are taken from the person file's folder; live specs (``bsky:…``) stay as they are."""
     expanded = Path(account).expanduser()
     local = expanded if expanded.is_absolute() else folder / expanded

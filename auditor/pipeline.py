@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from auditor.errors import AuditorError
 from auditor.fsutil import atomic_dir
@@ -73,8 +74,16 @@ def run_audit(
     pdf: bool = True,
     now: datetime | None = None,
     progress: Progress | None = None,
+    classifier: Any | None = None,
+    history: Any | None = None,
+    folder_name: str | None = None,
 ) -> AuditOutcome:
-    """Audit one person across all their SOURCEs and write ``out/<person>/`` atomically."""
+    """Audit one person across all their SOURCEs and write ``out/<person>/`` atomically.
+
+    ``classifier``: models already loaded (a batch loads them once per worker). ``history``: the store's hooks
+    (auditor.store.history.PersonHistory) that reuse classifications, keep dismissed flags dismissed and
+    record the audit. ``folder_name``: the report folder instead of one made from the name.
+    """
     from auditor.classify import Classifier
     from auditor.policy import load_policy
     from auditor.report import write_report
@@ -87,14 +96,20 @@ def run_audit(
     name = person_name(results, person)
     if progress:
         progress("loading models")
-    classifier = Classifier.load()
+    classifier = classifier or Classifier.load()
+    if history is not None:
+        classifier = history.wrap(classifier)
     posts = [p for r in results for p in r.posts]
     if progress:
         progress(f"classifying {len(posts):,} posts")
     now = now or datetime.now(timezone.utc)
     assessments = assess(posts, classifier, policy, now=now)
+    if history is not None:
+        history.review(name, results, assessments)
     summary = summarise(results, assessments, policy, classifier.info(), name, now=now)
-    folder = Path(out) / person_slug(name)
+    folder = Path(out) / (folder_name or person_slug(name))
+    if history is not None:
+        history.record(summary, results, assessments, folder)
     if progress:
         progress(f"writing {folder}")
     with atomic_dir(folder) as tmp:

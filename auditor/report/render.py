@@ -177,3 +177,8 @@ def render_html(summary: Mapping[str, Any], assessments: Sequence[Any] | None = 
         month_label=month_label,
         generated=nice_date(summary.get("generated_at")),
     )
+
+
+def render_page(template: str, **context: Any) -> str:
+    """Another page (e.g. the team summary) with the report's autoescaping environment and CSS."""
+    return _environment().get_template(template).render(css=_css(), **context)
