@@ -15,7 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, create_engine, delete, event, select, update
+from sqlalchemy import Engine, create_engine, delete, event, null, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -176,7 +176,7 @@ class Store:
                 chunk = ids[start:start + 500]
                 s.execute(update(StoredPost).where(StoredPost.id.in_(chunk)).values(text=None))
                 s.execute(update(StoredClassification).where(StoredClassification.post_id.in_(chunk))
-                          .values(evidence=None))
+                          .values(evidence=null()))
         return len(ids)
 
 

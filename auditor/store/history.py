@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, null, select, update
 from sqlalchemy.orm import Session
 
 from auditor.categories import CATEGORIES, LABELS
@@ -261,7 +261,7 @@ class PersonHistory:
             chunk = gone[start:start + LOOKUP_CHUNK]
             s.execute(update(StoredPost).where(StoredPost.id.in_(chunk)).values(removed_in=self.quarter, text=None))
             s.execute(update(StoredClassification).where(StoredClassification.post_id.in_(chunk))
-                      .values(evidence=None))
+                      .values(evidence=null()))
         removed = gone + [v[0] for k, v in existing.items() if k not in current and v[2] == self.quarter]
         post_pk = {(by_id[a], pid): pk for pk, a, pid in s.execute(
             select(StoredPost.id, StoredPost.account_id, StoredPost.post_id)
