@@ -21,8 +21,13 @@ from auditor.store.records import finished_people, record_failure
 #: Post text is kept this long in the store (``auditor purge`` removes it sooner); counts and hashes stay.
 RETENTION_DAYS = 365
 STAGES = ("read", "classify", "store", "report")
-_STAGE_WORDS = {"reading": "read", "loading": "classify", "classifying": "classify", "storing": "store",
-                "writing": "report"}
+_STAGE_WORDS = {
+    "reading": "read",
+    "loading": "classify",
+    "classifying": "classify",
+    "storing": "store",
+    "writing": "report",
+}
 
 Event = tuple[str, str]  # (person id, stage or "done"/"failed")
 
@@ -101,13 +106,19 @@ class StageTimer:
 
 
 def _forwarded(entry: RosterEntry) -> dict[str, Any]:
-    """Roster fields ``run_audit`` takes as keywords (report modes and consent arrive with the report work)."""
+    """Roster fields ``run_audit`` takes as keywords (modes and consent come with the report work)."""
     from auditor.pipeline import run_audit
 
     accepted = inspect.signature(run_audit).parameters
-    wanted = {"mode": entry.mode,
-              "consent": {"date": entry.consent_date.isoformat() if entry.consent_date else None,
-                          "scope": entry.consent_scope} if entry.consent_date or entry.consent_scope else None}
+    wanted = {
+        "mode": entry.mode,
+        "consent": {
+            "date": entry.consent_date.isoformat() if entry.consent_date else None,
+            "scope": entry.consent_scope,
+        }
+        if entry.consent_date or entry.consent_scope
+        else None,
+    }
     return {k: v for k, v in wanted.items() if k in accepted and v is not None}
 
 
@@ -123,14 +134,30 @@ def audit_person(task: PersonTask) -> PersonResult:
 
     timer = StageTimer(emit)
     store = _store(task.db_url)
-    record = PersonRecord(key=e.id, role=e.role, team=e.team, policy=e.policy, mode=e.mode,
-                          consent_date=e.consent_date, consent_scope=e.consent_scope)
+    record = PersonRecord(
+        key=e.id,
+        role=e.role,
+        team=e.team,
+        policy=e.policy,
+        mode=e.mode,
+        consent_date=e.consent_date,
+        consent_scope=e.consent_scope,
+    )
     history = PersonHistory(store, task.quarter, record, progress=timer)
     try:
         with _one_at_a_time:
-            outcome = run_audit(e.accounts, Path(task.out), person=e.name, policy_path=e.policy, pdf=task.pdf,
-                                progress=timer, classifier=_loaded_models(), history=history,
-                                folder_name=task.folder, **_forwarded(e))
+            outcome = run_audit(
+                e.accounts,
+                Path(task.out),
+                person=e.name,
+                policy_path=e.policy,
+                pdf=task.pdf,
+                progress=timer,
+                classifier=_loaded_models(),
+                history=history,
+                folder_name=task.folder,
+                **_forwarded(e),
+            )
         timer.stop()
         overall = outcome.summary.get("overall", {})
         emit("done")
@@ -157,8 +184,9 @@ def run_local(tasks: Sequence[PersonTask], workers: int, events: Any) -> Iterato
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     ctx = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited database connections
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker,
-                             initargs=(events,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(events,)
+    ) as pool:
         futures = [pool.submit(audit_person, t) for t in tasks]
         for future in as_completed(futures):
             yield future.result()
@@ -237,11 +265,16 @@ def run_roster(
             folders = folder_names(entries)
             clear_leftovers(out, folders.values())
             done = finished_people(store, quarter, entries, out, folders)
-            tasks = [PersonTask(e, quarter, str(out), url, pdf, folders[e.id]) for e in entries if e.id not in done]
+            tasks = [
+                PersonTask(e, quarter, str(out), url, pdf, folders[e.id]) for e in entries if e.id not in done
+            ]
             if display is not None:
                 display.start(tasks, len(done))
-            runner = (run_dask(tasks, scheduler) if scheduler
-                      else run_local(tasks, workers or os.cpu_count() or 1, display.events if display else None))
+            runner = (
+                run_dask(tasks, scheduler)
+                if scheduler
+                else run_local(tasks, workers or os.cpu_count() or 1, display.events if display else None)
+            )
             results = []
             for result in runner:
                 results.append(result)

@@ -28,9 +28,14 @@ class RosterDisplay:
         self._manager: Any = None
         self._names: dict[str, str] = {}
         self._active: dict[str, tuple[str, float]] = {}
-        self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                  TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(),
-                                  console=console)
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[failed]} failed"),
+            TimeElapsedColumn(),
+            console=console,
+        )
         self._task = None
         self._live: Live | None = None
         self._stop = threading.Event()

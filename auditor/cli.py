@@ -65,7 +65,7 @@ def audit(
 
     if roster is not None:
         if sources or person_file or demo or person:
-            raise AuditorError("--roster", "takes the people from the roster; give no SOURCE, --person or --demo")
+            raise AuditorError("--roster", "takes the people from the roster; no SOURCE, --person or --demo")
         _audit_roster(roster, quarter, out, db, workers, scheduler, pdf)
         return
     specs = list(sources or [])
@@ -108,8 +108,8 @@ def _audit_roster(roster: Path, quarter: str | None, out: Path, db: str | None, 
 
     started = time.perf_counter()
     display = RosterDisplay(err, live=err.is_terminal)
-    outcome = run_roster(roster, quarter or default_quarter(), out, db=db, workers=workers, scheduler=scheduler,
-                         pdf=pdf, display=display)
+    outcome = run_roster(roster, quarter or default_quarter(), out, db=db, workers=workers,
+                         scheduler=scheduler, pdf=pdf, display=display)
     if outcome.results:
         err.print(timings_table(outcome.results, time.perf_counter() - started))
     for path in outcome.files:
@@ -123,7 +123,7 @@ def _audit_roster(roster: Path, quarter: str | None, out: Path, db: str | None, 
 @app.command()
 def purge(
     older_than: Annotated[str, typer.Option(
-        "--older-than", help="Remove post text stored longer ago than this: 365d, 26w, or a date (YYYY-MM-DD).")
+        "--older-than", help="Remove post text stored before this age (365d, 26w, 1y) or date (YYYY-MM-DD).")
     ] = "365d",
     out: Annotated[Path, typer.Option("--out", "-o", help="The reports folder holding auditor.db.")
     ] = Path("audit-reports"),

@@ -3,7 +3,7 @@
 CSV (``accounts`` holds one or more SOURCEs separated by ``;``)::
 
     id,name,role,team,accounts,policy,mode,consent_date,consent_scope
-    e042,Jordan Reyes,Social media lead,Brand,exports/jordan.zip;bsky:jordan.example.com,,hr,2026-09-01,all public
+    e042,Jordan Reyes,Social lead,Brand,exports/jordan.zip;bsky:jordan.example.com,,hr,2026-09-01,public
 
 YAML: a list of the same fields, ``accounts`` a list::
 
@@ -63,8 +63,11 @@ def load_roster(path: Path | str) -> list[RosterEntry]:
         if entry is None:
             continue
         if entry.id in seen:
-            problems.append(AuditorError(where, f"{label}, column id: duplicate person id {entry.id!r} "
-                                                f"(first on {seen[entry.id]})"))
+            problems.append(
+                AuditorError(
+                    where, f"{label}, column id: duplicate person id {entry.id!r} (first on {seen[entry.id]})"
+                )
+            )
             continue
         seen[entry.id] = label
         entries.append(entry)
@@ -125,8 +128,11 @@ def _yaml_rows(text: str, where: str) -> list[tuple[str, dict[str, Any]]]:
 
 def _check_columns(columns: list[str], where: str, prefix: str = "") -> None:
     problems = [AuditorError(where, f"{prefix}missing column {c!r}") for c in REQUIRED if c not in columns]
-    problems += [AuditorError(where, f"{prefix}unknown column {c!r} (known: {', '.join(REQUIRED + OPTIONAL)})")
-                 for c in columns if c not in REQUIRED + OPTIONAL]
+    problems += [
+        AuditorError(where, f"{prefix}unknown column {c!r} (known: {', '.join(REQUIRED + OPTIONAL)})")
+        for c in columns
+        if c not in REQUIRED + OPTIONAL
+    ]
     if problems:
         raise AuditorErrors(problems)
 
@@ -135,8 +141,9 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _entry(row: dict[str, Any], label: str, folder: Path, where: str,
-           problems: list[AuditorError]) -> RosterEntry | None:
+def _entry(
+    row: dict[str, Any], label: str, folder: Path, where: str, problems: list[AuditorError]
+) -> RosterEntry | None:
     """One row checked column by column; its problems appended (then None)."""
     before = len(problems)
 
@@ -170,8 +177,17 @@ def _entry(row: dict[str, Any], label: str, folder: Path, where: str,
     consent = _consent_date(row.get("consent_date"), lambda problem: bad("consent_date", problem))
     if len(problems) > before:
         return None
-    return RosterEntry(pid, name, _text(row.get("role")), _text(row.get("team")), resolved, policy, mode,
-                       consent, _text(row.get("consent_scope")) or None)
+    return RosterEntry(
+        pid,
+        name,
+        _text(row.get("role")),
+        _text(row.get("team")),
+        resolved,
+        policy,
+        mode,
+        consent,
+        _text(row.get("consent_scope")) or None,
+    )
 
 
 def _known_source(spec: str) -> str:

@@ -75,4 +75,5 @@ def cutoff(text: str, now: datetime | None = None) -> datetime:
     try:
         return _utc(datetime.fromisoformat(value))
     except ValueError:
-        raise AuditorError("--older-than", f"{text!r} is not an age (365d, 26w, 1y) or a date (YYYY-MM-DD)") from None
+        problem = f"{text!r} is not an age (365d, 26w, 1y) or a date (YYYY-MM-DD)"
+        raise AuditorError("--older-than", problem) from None

@@ -39,8 +39,11 @@ def _as_server_user(cmd: list[str]) -> list[str]:
     if os.geteuid() != 0:
         return cmd
     runuser = shutil.which("runuser")
-    return [runuser, "-u", "postgres", "--", *cmd] if runuser else ["su", "postgres", "-s", "/bin/sh", "-c",
-                                                                      " ".join(cmd)]
+    return (
+        [runuser, "-u", "postgres", "--", *cmd]
+        if runuser
+        else ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(cmd)]
+    )
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +53,9 @@ def postgres_server() -> Iterator[str]:
     if bindir is None:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL binaries missing in CI (.ci/run installs Debian's postgresql)")
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql); the SQLite runs cover the rest")
+        pytest.skip(
+            "PostgreSQL is not installed (apt-get install postgresql); the SQLite runs cover the rest"
+        )
     if os.geteuid() == 0:
         try:
             import pwd
@@ -67,12 +72,45 @@ def postgres_server() -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "LC_ALL": "C.UTF-8"}
     try:
-        subprocess.run(_as_server_user([str(bindir / "initdb"), "-D", str(data), "-U", "auditor", "--auth=trust",
-                                        "-E", "UTF8", "--no-sync"]), check=True, capture_output=True, env=env)
+        subprocess.run(
+            _as_server_user(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "auditor",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            env=env,
+        )
         options = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-t", "60",
-                                        "-l", str(root / "server.log"), "start"]),
-                       check=True, capture_output=True, env=env)
+        subprocess.run(
+            _as_server_user(
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-o",
+                    options,
+                    "-w",
+                    "-t",
+                    "60",
+                    "-l",
+                    str(root / "server.log"),
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            env=env,
+        )
     except subprocess.CalledProcessError as exc:
         log = (root / "server.log").read_text(errors="replace") if (root / "server.log").exists() else ""
         shutil.rmtree(root, ignore_errors=True)
@@ -80,8 +118,11 @@ def postgres_server() -> Iterator[str]:
     try:
         yield f"postgresql://auditor@127.0.0.1:{port}"
     finally:
-        subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True, env=env)
+        subprocess.run(
+            _as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+            env=env,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -19,8 +19,13 @@ TEXTS = (
 
 
 def post(person: str, i: int, text: str | None = None) -> dict:
-    return {"id": f"{person}-{i}", "text": text if text is not None else f"{TEXTS[i % len(TEXTS)]} ({i})",
-            "created_at": f"2026-{1 + i % 9:02d}-{10 + i % 18:02d}T10:00:00Z", "author": person, "platform": "x"}
+    return {
+        "id": f"{person}-{i}",
+        "text": text if text is not None else f"{TEXTS[i % len(TEXTS)]} ({i})",
+        "created_at": f"2026-{1 + i % 9:02d}-{10 + i % 18:02d}T10:00:00Z",
+        "author": person,
+        "platform": "x",
+    }
 
 
 def write_export(path: Path, rows: Iterable[dict]) -> Path:

@@ -20,22 +20,35 @@ def test_csv_roster_reads_every_field_and_resolves_paths(tmp_path) -> None:
     roster.write_text(
         "id,name,role,team,accounts,policy,mode,consent_date,consent_scope\n"
         "e1,Ann Lee,Lead,Brand,ann.jsonl;bsky:ann.example.com,family,hr,2026-09-01,public posts\n"
-        "e2,Ben Ode,Intern,Comms,ben.jsonl,,,,\n", encoding="utf-8")
+        "e2,Ben Ode,Intern,Comms,ben.jsonl,,,,\n",
+        encoding="utf-8",
+    )
     ann, ben = load_roster(roster)
     assert (ann.id, ann.name, ann.role, ann.team) == ("e1", "Ann Lee", "Lead", "Brand")
     assert ann.accounts == [str(tmp_path / "ann.jsonl"), "bsky:ann.example.com"]
     assert (ann.policy, ann.mode, ann.consent_date, ann.consent_scope) == (
-        "family", "hr", date(2026, 9, 1), "public posts")
+        "family",
+        "hr",
+        date(2026, 9, 1),
+        "public posts",
+    )
     assert (ben.policy, ben.mode, ben.consent_date) == (None, None, None)
 
 
 def test_yaml_roster_is_a_list(tmp_path) -> None:
     person_export(tmp_path, "ann")
     roster = tmp_path / "team.yaml"
-    roster.write_text("- id: 7\n  name: Ann Lee\n  role: Lead\n  team: Brand\n  accounts: [ann.jsonl]\n"
-                      "  consent_date: 2026-01-31\n", encoding="utf-8")
+    roster.write_text(
+        "- id: 7\n  name: Ann Lee\n  role: Lead\n  team: Brand\n  accounts: [ann.jsonl]\n"
+        "  consent_date: 2026-01-31\n",
+        encoding="utf-8",
+    )
     (ann,) = load_roster(roster)
-    assert ann.id == "7" and ann.accounts == [str(tmp_path / "ann.jsonl")] and ann.consent_date == date(2026, 1, 31)
+    assert (
+        ann.id == "7"
+        and ann.accounts == [str(tmp_path / "ann.jsonl")]
+        and ann.consent_date == date(2026, 1, 31)
+    )
 
 
 def test_every_problem_is_one_line_naming_row_and_column(tmp_path) -> None:
@@ -47,7 +60,9 @@ def test_every_problem_is_one_line_naming_row_and_column(tmp_path) -> None:
         "e1,Ann Again,Lead,Brand,ann.jsonl,\n"
         "e3,Cy Dee,PR,Brand,gopher:cy;ann.jsonl,\n"
         "e4,Di Fox,PR,Brand,ann.jsonl,31/12/2025\n"
-        "e5,,PR,Brand,,\n", encoding="utf-8")
+        "e5,,PR,Brand,,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(AuditorErrors) as err:
         load_roster(roster)
     lines = [str(p) for p in err.value.problems]
@@ -75,13 +90,16 @@ def test_missing_and_unknown_columns(tmp_path) -> None:
 def test_future_consent_date_and_bad_mode(tmp_path) -> None:
     person_export(tmp_path, "ann")
     roster = write_roster(tmp_path / "r.csv", [("e1", "Ann", "ann.jsonl")], extra="")
-    roster.write_text("id,name,role,team,accounts,mode,consent_date\ne1,Ann,L,B,ann.jsonl,boss,2999-01-01\n",
-                      encoding="utf-8")
+    roster.write_text(
+        "id,name,role,team,accounts,mode,consent_date\ne1,Ann,L,B,ann.jsonl,boss,2999-01-01\n",
+        encoding="utf-8",
+    )
     with pytest.raises(AuditorErrors) as err:
         load_roster(roster)
     assert [p.problem for p in err.value.problems] == [
         "row 2, column mode: 'boss' is not a mode (self or hr)",
-        "row 2, column consent_date: 2999-01-01 is in the future"]
+        "row 2, column consent_date: 2999-01-01 is in the future",
+    ]
 
 
 def test_not_a_roster(tmp_path) -> None:
@@ -98,20 +116,34 @@ def test_cli_reports_each_problem_and_changes_nothing(tmp_path) -> None:
     proc = run("audit", "--roster", str(roster), "--quarter", "2026Q4", "--out", str(out))
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
-    assert lines == [f"auditor: error: {roster}: row 3, column accounts: unknown source "
-                     f"'{tmp_path / 'nowhere.zip'}': no such file or folder"]
+    assert lines == [
+        f"auditor: error: {roster}: row 3, column accounts: unknown source "
+        f"'{tmp_path / 'nowhere.zip'}': no such file or folder"
+    ]
     assert not out.exists()  # no store, no report: nothing ran
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--db", "postgresql://nobody@127.0.0.1:1/none"], "postgresql://nobody@127.0.0.1:1/none: cannot open the database"),
-    (["--quarter", "2026Q5"], "--quarter: '2026Q5' is not a quarter like 2026Q4"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (
+            ["--db", "postgresql://nobody@127.0.0.1:1/none"],
+            "postgresql://nobody@127.0.0.1:1/none: cannot open the database",
+        ),
+        (["--quarter", "2026Q5"], "--quarter: '2026Q5' is not a quarter like 2026Q4"),
+    ],
+)
 def test_cli_bad_store_or_quarter_is_one_line(tmp_path, args: list[str], needle: str) -> None:
     person_export(tmp_path, "ann")
     roster = write_roster(tmp_path / "r.csv", [("e1", "Ann", "ann.jsonl")])
-    proc = run("audit", "--roster", str(roster), "--out", str(tmp_path / "out"), *(args if "--quarter" in args
-                                                                                   else ["--quarter", "2026Q4", *args]))
+    proc = run(
+        "audit",
+        "--roster",
+        str(roster),
+        "--out",
+        str(tmp_path / "out"),
+        *(args if "--quarter" in args else ["--quarter", "2026Q4", *args]),
+    )
     assert proc.returncode == 2
     (line,) = proc.stderr.strip().splitlines()
     assert line.startswith(f"auditor: error: {needle}")

@@ -28,14 +28,27 @@ def test_one_broken_person_and_two_colliding_names(tmp_path) -> None:
     person_export(tmp_path, "jr1")
     person_export(tmp_path, "jr2")
     (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
-    roster = write_roster(tmp_path / "team.csv", [
-        ("e1", "Jordan Reyes", "jr1.jsonl"),
-        ("e2", "Jordan Reyes", "jr2.jsonl"),  # the same name: two people, two reports
-        ("e3", "Broken Export", "broken.zip"),
-    ])
+    roster = write_roster(
+        tmp_path / "team.csv",
+        [
+            ("e1", "Jordan Reyes", "jr1.jsonl"),
+            ("e2", "Jordan Reyes", "jr2.jsonl"),  # the same name: two people, two reports
+            ("e3", "Broken Export", "broken.zip"),
+        ],
+    )
     out = tmp_path / "out"
-    proc = run("audit", "--roster", str(roster), "--quarter", "2026Q3", "--out", str(out), "--no-pdf",
-               "--workers", "1")
+    proc = run(
+        "audit",
+        "--roster",
+        str(roster),
+        "--quarter",
+        "2026Q3",
+        "--out",
+        str(out),
+        "--no-pdf",
+        "--workers",
+        "1",
+    )
     assert proc.returncode == 4, proc.stderr
     assert "Traceback" not in proc.stderr
     rows = {r["id"]: r for r in team_rows(out)}
@@ -66,8 +79,20 @@ def test_a_run_killed_midway_resumes_without_duplicates(tmp_path) -> None:
         person_export(tmp_path, pid.replace("k", "p"), n=40)
     roster = write_roster(tmp_path / "team.csv", people)
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "auditor", "audit", "--roster", str(roster), "--quarter", "2026Q3",
-            "--out", str(out), "--workers", "1"]  # with PDFs: slow enough to be caught mid-way
+    args = [
+        sys.executable,
+        "-m",
+        "auditor",
+        "audit",
+        "--roster",
+        str(roster),
+        "--quarter",
+        "2026Q3",
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+    ]  # with PDFs: slow enough to be caught mid-way
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
     while _audits_done(out / "auditor.db") < 2 and proc.poll() is None and time.monotonic() < deadline:
@@ -78,17 +103,24 @@ def test_a_run_killed_midway_resumes_without_duplicates(tmp_path) -> None:
     assert 2 <= done_before < 6, "the run finished before it could be killed"
     with sqlite3.connect(out / "auditor.db") as conn:
         assert conn.execute("SELECT count(*) FROM run_lock").fetchone()[0] == 1  # left by the killed run
-        kept = dict(conn.execute("SELECT p.key, a.finished_at FROM audits a JOIN people p ON p.id = a.person_id"))
+        kept = dict(
+            conn.execute("SELECT p.key, a.finished_at FROM audits a JOIN people p ON p.id = a.person_id")
+        )
     assert not (out / "team-summary.csv").exists()
     kept_done = [k for k in kept if list(out.glob(f"*-{k}/summary.json"))]  # stored and its report in place
     assert kept_done
     again = run("audit", "--roster", str(roster), "--quarter", "2026Q3", "--out", str(out), "--workers", "1")
     assert again.returncode == 0, again.stderr
     with sqlite3.connect(out / "auditor.db") as conn:
-        audits = conn.execute("SELECT p.key, a.finished_at FROM audits a JOIN people p ON p.id = a.person_id "
-                              "WHERE a.status = 'ok'").fetchall()
+        audits = conn.execute(
+            "SELECT p.key, a.finished_at FROM audits a JOIN people p ON p.id = a.person_id "
+            "WHERE a.status = 'ok'"
+        ).fetchall()
         assert conn.execute("SELECT count(*) FROM posts").fetchone()[0] == 6 * 40
-        assert conn.execute("SELECT count(*), count(DISTINCT post_id) FROM classifications").fetchone() == (240, 240)
+        assert conn.execute("SELECT count(*), count(DISTINCT post_id) FROM classifications").fetchone() == (
+            240,
+            240,
+        )
     assert sorted(k for k, _ in audits) == sorted(p[0] for p in people)  # everyone once, no duplicates
     finished = dict(audits)
     assert all(finished[k] == kept[k] for k in kept_done)  # people done before the kill were not redone
@@ -118,8 +150,19 @@ def test_fifty_people_two_quarters_end_to_end(tmp_path, backend, request) -> Non
     roster = _fifty_people(tmp_path)
     out = tmp_path / "out"
     db = [] if backend == "sqlite" else ["--db", fresh_database(request.getfixturevalue("postgres_server"))]
-    first = run("audit", "--roster", str(roster), "--quarter", "2026Q3", "--out", str(out), "--no-pdf",
-                "--workers", "2", *db)
+    first = run(
+        "audit",
+        "--roster",
+        str(roster),
+        "--quarter",
+        "2026Q3",
+        "--out",
+        str(out),
+        "--no-pdf",
+        "--workers",
+        "2",
+        *db,
+    )
     assert first.returncode == 0, first.stderr
     rows = team_rows(out)
     assert len(rows) == 50 and {r["status"] for r in rows} == {"ok"}
@@ -131,8 +174,19 @@ def test_fifty_people_two_quarters_end_to_end(tmp_path, backend, request) -> Non
     assert (out / "auditor.db").exists() == (backend == "sqlite")
 
     _second_quarter(tmp_path)
-    second = run("audit", "--roster", str(roster), "--quarter", "2026Q4", "--out", str(out), "--no-pdf",
-                 "--workers", "2", *db)
+    second = run(
+        "audit",
+        "--roster",
+        str(roster),
+        "--quarter",
+        "2026Q4",
+        "--out",
+        str(out),
+        "--no-pdf",
+        "--workers",
+        "2",
+        *db,
+    )
     assert second.returncode == 0, second.stderr
     now = {r["id"]: r for r in team_rows(out)}
     assert now["u00"]["new_flags"] != "0" and int(now["u00"]["change_insult"]) == 1
@@ -159,11 +213,21 @@ def test_dask_cluster_gives_the_same_results_as_local_processes(tmp_path) -> Non
     (tmp_path / "bad.jsonl").write_text("{not json\n", encoding="utf-8")
     roster = write_roster(tmp_path / "team.csv", people)
     local = run_roster(roster, "2026Q3", tmp_path / "local", workers=1, pdf=False)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0",
-                      host="127.0.0.1", protocol="tcp://") as cluster:
-        remote = run_roster(roster, "2026Q3", tmp_path / "dask", scheduler=cluster.scheduler_address, pdf=False)
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        dashboard_address="127.0.0.1:0",
+        host="127.0.0.1",
+        protocol="tcp://",
+    ) as cluster:
+        remote = run_roster(
+            roster, "2026Q3", tmp_path / "dask", scheduler=cluster.scheduler_address, pdf=False
+        )
     assert local.failed == remote.failed == 1
-    assert (tmp_path / "local" / "team-summary.csv").read_text() == (tmp_path / "dask" / "team-summary.csv").read_text()
+    assert (tmp_path / "local" / "team-summary.csv").read_text() == (
+        tmp_path / "dask" / "team-summary.csv"
+    ).read_text()
     for pid, _, _ in people[:4]:
         folder = next(p for p in (tmp_path / "local").iterdir() if p.name.endswith(f"-{pid}"))
         a, b = summary(folder), summary(tmp_path / "dask" / folder.name)
@@ -178,15 +242,26 @@ def test_single_person_audit_writes_the_store_unless_told_not_to(tmp_path) -> No
     with sqlite3.connect(tmp_path / "a" / "auditor.db") as conn:
         assert conn.execute("SELECT key FROM people").fetchall() == [("Solo Person",)]
         assert conn.execute("SELECT count(*) FROM posts").fetchone()[0] == 5
-    proc = run("audit", str(export), "--person", "Solo Person", "--out", str(tmp_path / "b"), "--no-pdf",
-               "--no-store")
+    proc = run(
+        "audit",
+        str(export),
+        "--person",
+        "Solo Person",
+        "--out",
+        str(tmp_path / "b"),
+        "--no-pdf",
+        "--no-store",
+    )
     assert proc.returncode == 0 and not (tmp_path / "b" / "auditor.db").exists()
     purged = run("purge", "--older-than", "2999-01-01", "--out", str(tmp_path / "a"))
     assert purged.returncode == 0 and purged.stdout.startswith("purged the text of 5 posts")
     bad = run("purge", "--older-than", "soon", "--out", str(tmp_path / "a"))
     assert bad.returncode == 2 and bad.stderr.strip() == (
-        "auditor: error: --older-than: 'soon' is not an age (365d, 26w, 1y) or a date (YYYY-MM-DD)")
-    flagged = summary(tmp_path / "a" / next(p.name for p in (tmp_path / "a").iterdir() if p.is_dir()))["flagged"]
+        "auditor: error: --older-than: 'soon' is not an age (365d, 26w, 1y) or a date (YYYY-MM-DD)"
+    )
+    flagged = summary(tmp_path / "a" / next(p.name for p in (tmp_path / "a").iterdir() if p.is_dir()))[
+        "flagged"
+    ]
     ok = run("dismiss", flagged[0]["id"], "--person", "Solo Person", "--out", str(tmp_path / "a"))
     assert ok.returncode == 0 and ok.stdout.startswith("dismissed every flag")
     assert os.path.exists(tmp_path / "a" / "auditor.db")

@@ -17,7 +17,15 @@ from auditor.errors import AuditorError
 from auditor.pipeline import run_audit
 from auditor.store import PersonHistory, PersonRecord, Store
 from auditor.store.db import _engine
-from auditor.store.models import Annotation, Audit, AuditFlag, Person, RunLock, StoredClassification, StoredPost
+from auditor.store.models import (
+    Annotation,
+    Audit,
+    AuditFlag,
+    Person,
+    RunLock,
+    StoredClassification,
+    StoredPost,
+)
 from auditor.store.records import dismiss
 
 
@@ -47,7 +55,9 @@ def models() -> Classifier:
 def audit(store, export, out, quarter, models, version=None, key="p1"):
     counting = CountingClassifier(models, version)
     history = PersonHistory(store, quarter, PersonRecord(key=key, team="Brand"))
-    outcome = run_audit([str(export)], out, person="Pat Example", pdf=False, classifier=counting, history=history)
+    outcome = run_audit(
+        [str(export)], out, person="Pat Example", pdf=False, classifier=counting, history=history
+    )
     return outcome, counting
 
 
@@ -75,8 +85,10 @@ def test_an_older_store_is_upgraded_and_keeps_its_data(store_url) -> None:  # no
         cfg = _alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")  # the first release's schema: no annotations, no lock row
-        conn.execute(text("INSERT INTO people (key, name, updated_at) VALUES ('e1', 'Old Person', :t)"),
-                     {"t": datetime.now(timezone.utc)})
+        conn.execute(
+            text("INSERT INTO people (key, name, updated_at) VALUES ('e1', 'Old Person', :t)"),
+            {"t": datetime.now(timezone.utc)},
+        )
     assert old.revision() == "0001"
     old.close()
     store = Store.open(store_url)
@@ -108,18 +120,28 @@ def test_the_run_lock_keeps_a_second_run_off_and_replaces_a_dead_holder(store_ur
     store = Store.open(store_url)
     other = Store.open(store_url)
     try:
-        with store.run_lock():
-            with pytest.raises(AuditorError, match="another run holds this store"), other.run_lock():
-                pass
+        with store.run_lock(), pytest.raises(AuditorError, match="another run holds"), other.run_lock():
+            pass
         with other.run_lock():  # released when the first run ended
             assert count(other, RunLock) == 1
         assert count(other, RunLock) == 0
-        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                              text=True, check=True)
+        dead = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         import socket
 
         with store.session() as s, s.begin():  # a run killed with the lock held
-            s.add(RunLock(id=1, host=socket.gethostname(), pid=int(dead.stdout), started_at=datetime.now(timezone.utc)))
+            s.add(
+                RunLock(
+                    id=1,
+                    host=socket.gethostname(),
+                    pid=int(dead.stdout),
+                    started_at=datetime.now(timezone.utc),
+                )
+            )
         with other.run_lock():
             pass
     finally:
@@ -127,7 +149,11 @@ def test_the_run_lock_keeps_a_second_run_off_and_replaces_a_dead_holder(store_ur
         other.close()
 
 
-def test_quarters_reuse_classifications_report_removed_posts_and_new_flags(store_url, tmp_path, models) -> None:  # noqa: F811
+def test_quarters_reuse_classifications_report_removed_posts_and_new_flags(
+    store_url,  # noqa: F811
+    tmp_path,
+    models,
+) -> None:
     rows = [post("pat", i) for i in range(14)]
     export = write_export(tmp_path / "pat.jsonl", rows)
     store = Store.open(store_url)

@@ -131,8 +131,11 @@ class Store:
         try:
             ScriptDirectory.from_config(_alembic_config()).get_revision(revision)
         except CommandError:
-            raise AuditorError(self.where, f"written by a newer version of auditor (schema {revision}; this "
-                               f"version knows up to {self.head()}); upgrade auditor to use it") from None
+            raise AuditorError(
+                self.where,
+                f"written by a newer version of auditor (schema {revision}; this "
+                f"version knows up to {self.head()}); upgrade auditor to use it",
+            ) from None
 
     def revision(self) -> str | None:
         with self.engine.connect() as conn:
@@ -153,8 +156,11 @@ class Store:
                 held = s.get(RunLock, 1)
                 if held is not None and not _holder_dead(held, host):
                     since = held.started_at.strftime("%Y-%m-%d %H:%M")
-                    raise AuditorError(self.where, f"another run holds this store (process {held.pid} on "
-                                       f"{held.host}, since {since} UTC); wait for it to finish")
+                    raise AuditorError(
+                        self.where,
+                        f"another run holds this store (process {held.pid} on "
+                        f"{held.host}, since {since} UTC); wait for it to finish",
+                    )
                 if held is not None:
                     s.delete(held)
                     s.flush()
@@ -173,10 +179,13 @@ class Store:
             old = select(StoredPost.id).where(StoredPost.stored_at < before, StoredPost.text.is_not(None))
             ids = list(s.scalars(old))
             for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
+                chunk = ids[start : start + 500]
                 s.execute(update(StoredPost).where(StoredPost.id.in_(chunk)).values(text=None))
-                s.execute(update(StoredClassification).where(StoredClassification.post_id.in_(chunk))
-                          .values(evidence=null()))
+                s.execute(
+                    update(StoredClassification)
+                    .where(StoredClassification.post_id.in_(chunk))
+                    .values(evidence=null())
+                )
         return len(ids)
 
 

@@ -32,7 +32,7 @@ LOOKUP_CHUNK = 500
 
 
 def source_key(result: SourceResult) -> str:
-    """How the store names an account: platform and handle, so next quarter's new export file is the same account."""
+    """How the store names an account: platform and handle (next quarter's new export is the same account)."""
     return f"{result.platform}:{result.account}"
 
 
@@ -57,28 +57,42 @@ class CachedClassifier:
         wanted = [h for h in dict.fromkeys(hashes) if h not in self.known]
         with self.store.session() as s:
             for start in range(0, len(wanted), LOOKUP_CHUNK):
-                rows = s.execute(select(StoredClassification.text_hash, StoredClassification.scores,
-                                        StoredClassification.evidence)
-                                 .where(StoredClassification.model_version == self.version,
-                                        StoredClassification.text_hash.in_(wanted[start:start + LOOKUP_CHUNK])))
+                rows = s.execute(
+                    select(
+                        StoredClassification.text_hash,
+                        StoredClassification.scores,
+                        StoredClassification.evidence,
+                    ).where(
+                        StoredClassification.model_version == self.version,
+                        StoredClassification.text_hash.in_(wanted[start : start + LOOKUP_CHUNK]),
+                    )
+                )
                 for h, scores, evidence in rows:
                     if set(CATEGORIES) <= set(scores):
                         self.known.setdefault(h, (scores, evidence or {}))
 
-    def classify(self, texts: Sequence[str], thresholds: Mapping[str, float] | None = None) -> list[Classification]:
+    def classify(
+        self, texts: Sequence[str], thresholds: Mapping[str, float] | None = None
+    ) -> list[Classification]:
         hashes = [text_hash(t) for t in texts]
         self._lookup(hashes)
         todo = [i for i, h in enumerate(hashes) if h not in self.known]
         fresh = self.base.classify([texts[i] for i in todo], thresholds=thresholds) if todo else []
         for i, res in zip(todo, fresh, strict=True):
-            self.known[hashes[i]] = ({c: float(v) for c, v in res.scores.items()},
-                                     {c: list(v) for c, v in res.evidence.items()})
+            self.known[hashes[i]] = (
+                {c: float(v) for c, v in res.scores.items()},
+                {c: list(v) for c, v in res.evidence.items()},
+            )
         self.reused += len(texts) - len(todo)
         limits = {c: 0.5 if thresholds is None else float(thresholds.get(c, 1.01)) for c in CATEGORIES}
         out = []
         for text, h in zip(texts, hashes, strict=True):
             scores, evidence = self.known[h]
-            ev = {c: evidence.get(c) or self.base.evidence(text, c) for c in CATEGORIES if scores[c] >= limits[c]}
+            ev = {
+                c: evidence.get(c) or self.base.evidence(text, c)
+                for c in CATEGORIES
+                if scores[c] >= limits[c]
+            }
             out.append(Classification(dict(scores), ev))
         return out
 
@@ -120,11 +134,13 @@ class PersonHistory:
         """Drop flags a reviewer dismissed; they stay dismissed in every later audit."""
         self._post_keys = {id(p): (source_key(r), p.id) for r in results for p in r.posts}
         with self.store.session() as s:
-            rows = s.execute(select(Account.source, StoredPost.post_id, Annotation.category)
-                             .join(StoredPost, StoredPost.id == Annotation.post_id)
-                             .join(Account, Account.id == StoredPost.account_id)
-                             .join(Person, Person.id == Account.person_id)
-                             .where(Person.key == self.key(name), Annotation.decision == "dismissed")).all()
+            rows = s.execute(
+                select(Account.source, StoredPost.post_id, Annotation.category)
+                .join(StoredPost, StoredPost.id == Annotation.post_id)
+                .join(Account, Account.id == StoredPost.account_id)
+                .join(Person, Person.id == Account.person_id)
+                .where(Person.key == self.key(name), Annotation.decision == "dismissed")
+            ).all()
         dismissed: dict[tuple[str, str], set[str | None]] = {}
         for source, post_id, category in rows:
             dismissed.setdefault((source, post_id), set()).add(category)
@@ -140,8 +156,9 @@ class PersonHistory:
             a.severity = min(a.tiers.values(), key=SEVERITIES.index, default=None)
 
     # -- after the summary: write everything, then say what changed --------------------------------------
-    def record(self, summary: dict, results: Sequence[SourceResult], assessments: Sequence[Any],
-               folder: Path) -> None:
+    def record(
+        self, summary: dict, results: Sequence[SourceResult], assessments: Sequence[Any], folder: Path
+    ) -> None:
         """Store the person's posts, classifications, audit and flags in one transaction; add ``changes``."""
         from auditor.scoring import sort_flagged
 
@@ -166,14 +183,30 @@ class PersonHistory:
                 for c in a.flags:
                     is_new = previous is not None and (pk, c) not in raised_before
                     new_flags[(id(a), c)] = is_new
-                    rows.append({"post_id": pk, "category": c, "tier": a.tiers[c], "section": a.section,
-                                 "new": is_new})
+                    rows.append(
+                        {
+                            "post_id": pk,
+                            "category": c,
+                            "tier": a.tiers[c],
+                            "section": a.section,
+                            "new": is_new,
+                        }
+                    )
             totals = summary.get("totals", {})
-            audit = Audit(person_id=person.id, quarter=self.quarter, status="ok", reason=None,
-                          tier=summary.get("overall", {}).get("tier"), model_version=self.model_version(summary),
-                          folder=str(folder), public_posts=totals.get("public", 0),
-                          assessed=totals.get("assessed", 0), new_posts=new_posts, removed_posts=len(removed),
-                          finished_at=now)
+            audit = Audit(
+                person_id=person.id,
+                quarter=self.quarter,
+                status="ok",
+                reason=None,
+                tier=summary.get("overall", {}).get("tier"),
+                model_version=self.model_version(summary),
+                folder=str(folder),
+                public_posts=totals.get("public", 0),
+                assessed=totals.get("assessed", 0),
+                new_posts=new_posts,
+                removed_posts=len(removed),
+                finished_at=now,
+            )
             s.add(audit)
             s.flush()
             if rows:
@@ -181,8 +214,9 @@ class PersonHistory:
             removed_flagged = self._removed_flagged(s, previous, removed)
         for a, entry in zip(flagged, summary.get("flagged", []), strict=True):
             entry["new"] = any(new_flags.get((id(a), c)) for c in a.flags)
-        summary["changes"] = self._changes(summary, previous, before, new_posts, removed, removed_flagged,
-                                           sum(new_flags.values()))
+        summary["changes"] = self._changes(
+            summary, previous, before, new_posts, removed, removed_flagged, sum(new_flags.values())
+        )
 
     def model_version(self, summary: Mapping[str, Any]) -> str | None:
         models = summary.get("models") or {}
@@ -202,7 +236,9 @@ class PersonHistory:
         return person
 
     def _account(self, s: Session, person_id: int, r: SourceResult) -> int:
-        acct = s.scalars(select(Account).where(Account.person_id == person_id, Account.source == source_key(r))).first()
+        acct = s.scalars(
+            select(Account).where(Account.person_id == person_id, Account.source == source_key(r))
+        ).first()
         if acct is None:
             acct = Account(person_id=person_id, source=source_key(r))
             s.add(acct)
@@ -214,15 +250,22 @@ class PersonHistory:
         s.flush()
         return acct.id
 
-    def _sync_posts(self, s: Session, results: Sequence[SourceResult], accounts: Mapping[str, int],
-                    now: datetime) -> tuple[dict[tuple[str, str], int], int, list[int]]:
+    def _sync_posts(
+        self, s: Session, results: Sequence[SourceResult], accounts: Mapping[str, int], now: datetime
+    ) -> tuple[dict[tuple[str, str], int], int, list[int]]:
         """Insert new posts, refresh seen ones, mark vanished ones removed (dropping their text)."""
         by_id = {acct_id: source for source, acct_id in accounts.items()}
         existing: dict[tuple[str, str], tuple[int, str, str | None, str]] = {}
         for pk, acct_id, post_id, h, removed_in, first_seen in s.execute(
-                select(StoredPost.id, StoredPost.account_id, StoredPost.post_id, StoredPost.text_hash,
-                       StoredPost.removed_in, StoredPost.first_seen)
-                .where(StoredPost.account_id.in_(list(by_id)))):
+            select(
+                StoredPost.id,
+                StoredPost.account_id,
+                StoredPost.post_id,
+                StoredPost.text_hash,
+                StoredPost.removed_in,
+                StoredPost.first_seen,
+            ).where(StoredPost.account_id.in_(list(by_id)))
+        ):
             existing[(by_id[acct_id], post_id)] = (pk, h, removed_in, first_seen)
         current: dict[tuple[str, str], Any] = {}
         for r in results:
@@ -234,11 +277,24 @@ class PersonHistory:
             h = text_hash(p.text)
             kept = p.raw_text if p.auditable and not p.deleted else None
             if key not in existing:
-                inserts.append({"account_id": accounts[key[0]], "post_id": p.id, "text_hash": h,
-                                "created_at": p.created_at, "kind": p.kind, "visibility": p.visibility,
-                                "lang": p.lang, "url": p.url, "deleted": p.deleted, "text": kept,
-                                "first_seen": self.quarter, "last_seen": self.quarter, "removed_in": None,
-                                "stored_at": now})
+                inserts.append(
+                    {
+                        "account_id": accounts[key[0]],
+                        "post_id": p.id,
+                        "text_hash": h,
+                        "created_at": p.created_at,
+                        "kind": p.kind,
+                        "visibility": p.visibility,
+                        "lang": p.lang,
+                        "url": p.url,
+                        "deleted": p.deleted,
+                        "text": kept,
+                        "first_seen": self.quarter,
+                        "last_seen": self.quarter,
+                        "removed_in": None,
+                        "stored_at": now,
+                    }
+                )
                 new_posts += 1
                 continue
             pk, old_hash, removed_in, first_seen = existing[key]
@@ -248,52 +304,99 @@ class PersonHistory:
             else:
                 refresh.append(pk)
         for start in range(0, len(inserts), 1000):
-            s.execute(insert(StoredPost), inserts[start:start + 1000])
+            s.execute(insert(StoredPost), inserts[start : start + 1000])
         for start in range(0, len(refresh), LOOKUP_CHUNK):
-            s.execute(update(StoredPost).where(StoredPost.id.in_(refresh[start:start + LOOKUP_CHUNK]))
-                      .values(last_seen=self.quarter))
+            s.execute(
+                update(StoredPost)
+                .where(StoredPost.id.in_(refresh[start : start + LOOKUP_CHUNK]))
+                .values(last_seen=self.quarter)
+            )
         for row in changed:
-            s.execute(update(StoredPost).where(StoredPost.id == row["pk"]).values(
-                text_hash=row["text_hash"], text=row["text"], deleted=row["deleted"], last_seen=self.quarter,
-                removed_in=None, stored_at=now))
+            s.execute(
+                update(StoredPost)
+                .where(StoredPost.id == row["pk"])
+                .values(
+                    text_hash=row["text_hash"],
+                    text=row["text"],
+                    deleted=row["deleted"],
+                    last_seen=self.quarter,
+                    removed_in=None,
+                    stored_at=now,
+                )
+            )
         gone = [v[0] for k, v in existing.items() if k not in current and v[2] is None]
         for start in range(0, len(gone), LOOKUP_CHUNK):
-            chunk = gone[start:start + LOOKUP_CHUNK]
-            s.execute(update(StoredPost).where(StoredPost.id.in_(chunk)).values(removed_in=self.quarter, text=None))
-            s.execute(update(StoredClassification).where(StoredClassification.post_id.in_(chunk))
-                      .values(evidence=null()))
+            chunk = gone[start : start + LOOKUP_CHUNK]
+            s.execute(
+                update(StoredPost).where(StoredPost.id.in_(chunk)).values(removed_in=self.quarter, text=None)
+            )
+            s.execute(
+                update(StoredClassification)
+                .where(StoredClassification.post_id.in_(chunk))
+                .values(evidence=null())
+            )
         removed = gone + [v[0] for k, v in existing.items() if k not in current and v[2] == self.quarter]
-        post_pk = {(by_id[a], pid): pk for pk, a, pid in s.execute(
-            select(StoredPost.id, StoredPost.account_id, StoredPost.post_id)
-            .where(StoredPost.account_id.in_(list(by_id))))}
+        post_pk = {
+            (by_id[a], pid): pk
+            for pk, a, pid in s.execute(
+                select(StoredPost.id, StoredPost.account_id, StoredPost.post_id).where(
+                    StoredPost.account_id.in_(list(by_id))
+                )
+            )
+        }
         return post_pk, new_posts, removed
 
-    def _classifications(self, s: Session, results: Sequence[SourceResult], assessments: Sequence[Any],
-                         post_pk: Mapping[tuple[str, str], int]) -> None:
+    def _classifications(
+        self,
+        s: Session,
+        results: Sequence[SourceResult],
+        assessments: Sequence[Any],
+        post_pk: Mapping[tuple[str, str], int],
+    ) -> None:
         clf = self.classifier
         if clf is None:
             return
-        scored = {post_pk[self._post_keys[id(a.post)]]: text_hash(a.post.text) for a in assessments if a.assessed}
+        scored = {
+            post_pk[self._post_keys[id(a.post)]]: text_hash(a.post.text) for a in assessments if a.assessed
+        }
         have: set[int] = set()
         pks = list(scored)
         for start in range(0, len(pks), LOOKUP_CHUNK):
-            have.update(s.scalars(select(StoredClassification.post_id).where(
-                StoredClassification.model_version == clf.version,
-                StoredClassification.post_id.in_(pks[start:start + LOOKUP_CHUNK]))))
-        rows = [{"post_id": pk, "model_version": clf.version, "text_hash": h, "scores": clf.known[h][0],
-                 "evidence": clf.known[h][1]} for pk, h in scored.items() if pk not in have and h in clf.known]
+            have.update(
+                s.scalars(
+                    select(StoredClassification.post_id).where(
+                        StoredClassification.model_version == clf.version,
+                        StoredClassification.post_id.in_(pks[start : start + LOOKUP_CHUNK]),
+                    )
+                )
+            )
+        rows = [
+            {
+                "post_id": pk,
+                "model_version": clf.version,
+                "text_hash": h,
+                "scores": clf.known[h][0],
+                "evidence": clf.known[h][1],
+            }
+            for pk, h in scored.items()
+            if pk not in have and h in clf.known
+        ]
         for start in range(0, len(rows), 1000):
-            s.execute(insert(StoredClassification), rows[start:start + 1000])
+            s.execute(insert(StoredClassification), rows[start : start + 1000])
 
     def _previous(self, s: Session, person_id: int) -> Audit | None:
-        return s.scalars(select(Audit).where(Audit.person_id == person_id, Audit.status == "ok",
-                                             Audit.quarter < self.quarter)
-                         .order_by(Audit.quarter.desc()).limit(1)).first()
+        return s.scalars(
+            select(Audit)
+            .where(Audit.person_id == person_id, Audit.status == "ok", Audit.quarter < self.quarter)
+            .order_by(Audit.quarter.desc())
+            .limit(1)
+        ).first()
 
     def _previous_flags(self, s: Session, previous: Audit | None) -> pd.DataFrame:
         """The previous audit's flags (post, category, section), as a DataFrame read from the store."""
         query = select(AuditFlag.post_id, AuditFlag.category, AuditFlag.section).where(
-            AuditFlag.audit_id == (previous.id if previous else -1))
+            AuditFlag.audit_id == (previous.id if previous else -1)
+        )
         frame = pd.read_sql(query, s.connection())
         return frame
 
@@ -301,30 +404,61 @@ class PersonHistory:
         """Posts flagged last time that are gone now: when, where and why, never their text."""
         if previous is None or not removed:
             return []
-        rows = s.execute(select(StoredPost.post_id, StoredPost.created_at, Account.platform, Account.handle,
-                                AuditFlag.category)
-                         .join(AuditFlag, AuditFlag.post_id == StoredPost.id)
-                         .join(Account, Account.id == StoredPost.account_id)
-                         .where(AuditFlag.audit_id == previous.id, StoredPost.id.in_(list(removed)[:5000])))
+        rows = s.execute(
+            select(
+                StoredPost.post_id,
+                StoredPost.created_at,
+                Account.platform,
+                Account.handle,
+                AuditFlag.category,
+            )
+            .join(AuditFlag, AuditFlag.post_id == StoredPost.id)
+            .join(Account, Account.id == StoredPost.account_id)
+            .where(AuditFlag.audit_id == previous.id, StoredPost.id.in_(list(removed)[:5000]))
+        )
         out: dict[str, dict] = {}
         for post_id, created, platform, handle, category in rows:
-            entry = out.setdefault(post_id, {"id": post_id, "account": f"{platform}:{handle}",
-                                             "date": created.isoformat() if created else None, "categories": []})
+            entry = out.setdefault(
+                post_id,
+                {
+                    "id": post_id,
+                    "account": f"{platform}:{handle}",
+                    "date": created.isoformat() if created else None,
+                    "categories": [],
+                },
+            )
             entry["categories"].append(category)
         return sorted(out.values(), key=lambda e: e["date"] or "")
 
-    def _changes(self, summary: Mapping[str, Any], previous: Audit | None, before: pd.DataFrame,
-                 new_posts: int, removed: Sequence[int], removed_flagged: list[dict],
-                 new_flags: int) -> dict[str, Any]:
+    def _changes(
+        self,
+        summary: Mapping[str, Any],
+        previous: Audit | None,
+        before: pd.DataFrame,
+        new_posts: int,
+        removed: Sequence[int],
+        removed_flagged: list[dict],
+        new_flags: int,
+    ) -> dict[str, Any]:
         """Quarter over quarter per category, for summary.json and the report's "What changed" section."""
-        was = (before[before["section"] == "authored"].groupby("category").size() if len(before)
-               else pd.Series(dtype=int))
+        was = (
+            before[before["section"] == "authored"].groupby("category").size()
+            if len(before)
+            else pd.Series(dtype=int)
+        )
         rows = []
         for c in summary.get("categories", []):
             cat = c["category"]
             prev = int(was.get(cat, 0)) if previous else None
-            rows.append({"category": cat, "label": LABELS.get(cat, cat), "now": c["flagged"], "before": prev,
-                         "change": None if prev is None else c["flagged"] - prev})
+            rows.append(
+                {
+                    "category": cat,
+                    "label": LABELS.get(cat, cat),
+                    "now": c["flagged"],
+                    "before": prev,
+                    "change": None if prev is None else c["flagged"] - prev,
+                }
+            )
         return {
             "quarter": self.quarter,
             "previous_quarter": previous.quarter if previous else None,

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -68,8 +79,10 @@ class StoredClassification(Base):
     """A post's scores and evidence under one model version (reused until the model changes)."""
 
     __tablename__ = "classifications"
-    __table_args__ = (UniqueConstraint("post_id", "model_version"),
-                      Index("ix_classifications_hash_model", "text_hash", "model_version"))
+    __table_args__ = (
+        UniqueConstraint("post_id", "model_version"),
+        Index("ix_classifications_hash_model", "text_hash", "model_version"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     model_version: Mapped[str] = mapped_column(String(100))
@@ -103,7 +116,9 @@ class AuditFlag(Base):
 
     __tablename__ = "audit_flags"
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True, index=True)
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     category: Mapped[str] = mapped_column(String(30), primary_key=True)
     tier: Mapped[str] = mapped_column(String(10))
     section: Mapped[str] = mapped_column(String(10))  # authored | repost | deleted

@@ -34,8 +34,13 @@ def upgrade() -> None:
     op.create_table(
         "accounts",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("person_id", sa.Integer, sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "person_id",
+            sa.Integer,
+            sa.ForeignKey("people.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("source", sa.String(2000), nullable=False),
         sa.Column("platform", sa.String(50)),
         sa.Column("handle", sa.String(500)),
@@ -46,8 +51,13 @@ def upgrade() -> None:
     op.create_table(
         "posts",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "account_id",
+            sa.Integer,
+            sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("post_id", sa.String(300), nullable=False),
         sa.Column("text_hash", sa.String(64), nullable=False),
         sa.Column("created_at", TZ),
@@ -67,8 +77,9 @@ def upgrade() -> None:
     op.create_table(
         "classifications",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("model_version", sa.String(100), nullable=False),
         sa.Column("text_hash", sa.String(64), nullable=False),
         sa.Column("scores", sa.JSON, nullable=False),
@@ -79,8 +90,13 @@ def upgrade() -> None:
     op.create_table(
         "audits",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("person_id", sa.Integer, sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "person_id",
+            sa.Integer,
+            sa.ForeignKey("people.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("quarter", sa.String(6), nullable=False, index=True),
         sa.Column("status", sa.String(10), nullable=False),
         sa.Column("reason", sa.Text),
@@ -97,8 +113,9 @@ def upgrade() -> None:
     op.create_table(
         "audit_flags",
         sa.Column("audit_id", sa.Integer, sa.ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True,
-                  index=True),
+        sa.Column(
+            "post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True, index=True
+        ),
         sa.Column("category", sa.String(30), primary_key=True),
         sa.Column("tier", sa.String(10), nullable=False),
         sa.Column("section", sa.String(10), nullable=False),

@@ -19,8 +19,9 @@ def upgrade() -> None:
     op.create_table(
         "annotations",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("category", sa.String(30)),
         sa.Column("decision", sa.String(20), nullable=False),
         sa.Column("note", sa.Text),
