@@ -51,26 +51,24 @@ class RosterEntry:
 
 def load_roster(path: Path | str) -> list[RosterEntry]:
     """Read and check the whole roster; AuditorErrors listing every problem (one per line) if any."""
-    path = Path(path).resolve()
     where = str(path)
+    path = Path(path).resolve()
     text = read_small_text(path, "roster", MAX_BYTES)
     rows = _csv_rows(text, where) if _looks_like_csv(text) else _yaml_rows(text, where)
     problems: list[AuditorError] = []
     entries: list[RosterEntry] = []
     seen: dict[str, str] = {}
     for label, row in rows:
-        entry = _entry(row, label, path.parent, where, problems)
-        if entry is None:
-            continue
-        if entry.id in seen:
+        pid = _text(row.get("id"))
+        if pid in seen:
             problems.append(
-                AuditorError(
-                    where, f"{label}, column id: duplicate person id {entry.id!r} (first on {seen[entry.id]})"
-                )
+                AuditorError(where, f"{label}, column id: duplicate person id {pid!r} (first on {seen[pid]})")
             )
-            continue
-        seen[entry.id] = label
-        entries.append(entry)
+        elif pid:
+            seen[pid] = label
+        entry = _entry(row, label, path.parent, where, problems)
+        if entry is not None and seen.get(pid) == label:
+            entries.append(entry)
     if not problems and not entries:
         problems.append(AuditorError(where, "the roster lists nobody"))
     if problems:

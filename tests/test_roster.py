@@ -117,8 +117,9 @@ def test_cli_reports_each_problem_and_changes_nothing(tmp_path) -> None:
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert lines == [
+        f"auditor: error: {roster}: row 3, column id: duplicate person id 'e1' (first on row 2)",
         f"auditor: error: {roster}: row 3, column accounts: unknown source "
-        f"'{tmp_path / 'nowhere.zip'}': no such file or folder"
+        f"'{tmp_path / 'nowhere.zip'}': no such file or folder",
     ]
     assert not out.exists()  # no store, no report: nothing ran
 
