@@ -78,16 +78,14 @@ def audit(
     if demo:
         specs.append(demo_source())
     if store:
-        from auditor.store import PersonHistory, Store, check_quarter, default_quarter, store_url
+        from auditor.store import PersonHistory, check_quarter, default_quarter, store_url
+        from auditor.store.db import opened_store
 
-        opened = Store.open(store_url(out, db))
-        try:
-            with opened.run_lock():
-                history = PersonHistory(opened, check_quarter(quarter or default_quarter()), progress=_status)
-                outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status,
-                                    history=history)
-        finally:
-            opened.close()
+        quarter = check_quarter(quarter or default_quarter())
+        with opened_store(store_url(out, db)) as opened, opened.run_lock():
+            history = PersonHistory(opened, quarter, progress=_status)
+            outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status,
+                                history=history)
     else:
         outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status)
     overall = outcome.summary.get("overall", {})

@@ -189,6 +189,24 @@ class Store:
         return len(ids)
 
 
+@contextlib.contextmanager
+def opened_store(url: str) -> Iterator[Store]:
+    """A store for one command; an SQLite file this command created is removed again if the command fails."""
+    database = make_url(url).database if url.startswith("sqlite") else None
+    created = Path(database) if database and not Path(database).exists() else None
+    store = Store.open(url)
+    try:
+        yield store
+    except BaseException:
+        store.close()
+        if created is not None:
+            for path in (created, Path(f"{created}-wal"), Path(f"{created}-shm")):
+                path.unlink(missing_ok=True)
+        raise
+    finally:
+        store.close()
+
+
 def _holder_dead(lock: RunLock, host: str) -> bool:
     """A lock left by a process that no longer runs on this host (a killed run)."""
     if lock.host != host or lock.pid == os.getpid():
