@@ -20,6 +20,10 @@ from test_cli import run
 from auditor.categories import CATEGORIES
 
 
+def audit_roster(roster: Path, out: Path, quarter: str, *extra: str) -> subprocess.CompletedProcess:
+    return run("audit", "--roster", str(roster), "--quarter", quarter, "--out", str(out), *extra)
+
+
 def summary(folder: Path) -> dict:
     return json.loads((folder / "summary.json").read_text(encoding="utf-8"))
 
@@ -37,18 +41,7 @@ def test_one_broken_person_and_two_colliding_names(tmp_path) -> None:
         ],
     )
     out = tmp_path / "out"
-    proc = run(
-        "audit",
-        "--roster",
-        str(roster),
-        "--quarter",
-        "2026Q3",
-        "--out",
-        str(out),
-        "--no-pdf",
-        "--workers",
-        "1",
-    )
+    proc = audit_roster(roster, out, "2026Q3", "--no-pdf", "--workers", "1")
     assert proc.returncode == 4, proc.stderr
     assert "Traceback" not in proc.stderr
     rows = {r["id"]: r for r in team_rows(out)}
@@ -109,7 +102,7 @@ def test_a_run_killed_midway_resumes_without_duplicates(tmp_path) -> None:
     assert not (out / "team-summary.csv").exists()
     kept_done = [k for k in kept if list(out.glob(f"*-{k}/summary.json"))]  # stored and its report in place
     assert kept_done
-    again = run("audit", "--roster", str(roster), "--quarter", "2026Q3", "--out", str(out), "--workers", "1")
+    again = audit_roster(roster, out, "2026Q3", "--workers", "1")
     assert again.returncode == 0, again.stderr
     with sqlite3.connect(out / "auditor.db") as conn:
         audits = conn.execute(
@@ -150,19 +143,7 @@ def test_fifty_people_two_quarters_end_to_end(tmp_path, backend, request) -> Non
     roster = _fifty_people(tmp_path)
     out = tmp_path / "out"
     db = [] if backend == "sqlite" else ["--db", fresh_database(request.getfixturevalue("postgres_server"))]
-    first = run(
-        "audit",
-        "--roster",
-        str(roster),
-        "--quarter",
-        "2026Q3",
-        "--out",
-        str(out),
-        "--no-pdf",
-        "--workers",
-        "2",
-        *db,
-    )
+    first = audit_roster(roster, out, "2026Q3", "--no-pdf", "--workers", "2", *db)
     assert first.returncode == 0, first.stderr
     rows = team_rows(out)
     assert len(rows) == 50 and {r["status"] for r in rows} == {"ok"}
@@ -174,19 +155,7 @@ def test_fifty_people_two_quarters_end_to_end(tmp_path, backend, request) -> Non
     assert (out / "auditor.db").exists() == (backend == "sqlite")
 
     _second_quarter(tmp_path)
-    second = run(
-        "audit",
-        "--roster",
-        str(roster),
-        "--quarter",
-        "2026Q4",
-        "--out",
-        str(out),
-        "--no-pdf",
-        "--workers",
-        "2",
-        *db,
-    )
+    second = audit_roster(roster, out, "2026Q4", "--no-pdf", "--workers", "2", *db)
     assert second.returncode == 0, second.stderr
     now = {r["id"]: r for r in team_rows(out)}
     assert now["u00"]["new_flags"] != "0" and int(now["u00"]["change_insult"]) == 1
@@ -243,14 +212,7 @@ def test_single_person_audit_writes_the_store_unless_told_not_to(tmp_path) -> No
         assert conn.execute("SELECT key FROM people").fetchall() == [("Solo Person",)]
         assert conn.execute("SELECT count(*) FROM posts").fetchone()[0] == 5
     proc = run(
-        "audit",
-        str(export),
-        "--person",
-        "Solo Person",
-        "--out",
-        str(tmp_path / "b"),
-        "--no-pdf",
-        "--no-store",
+        "audit", str(export), "--person", "Solo", "--out", str(tmp_path / "b"), "--no-pdf", "--no-store"
     )
     assert proc.returncode == 0 and not (tmp_path / "b" / "auditor.db").exists()
     purged = run("purge", "--older-than", "2999-01-01", "--out", str(tmp_path / "a"))
