@@ -110,15 +110,17 @@ def _forwarded(entry: RosterEntry) -> dict[str, Any]:
     from auditor.pipeline import run_audit
 
     accepted = inspect.signature(run_audit).parameters
-    wanted = {
-        "mode": entry.mode,
-        "consent": {
-            "date": entry.consent_date.isoformat() if entry.consent_date else None,
+    consent = None
+    if "consent" in accepted and entry.consent_date:
+        from auditor.consent import make_consent  # comes with report modes: run_audit then takes ``consent``
+
+        record = {
+            "date": entry.consent_date,
             "scope": entry.consent_scope,
+            "requested_by": entry.requested_by,
         }
-        if entry.consent_date or entry.consent_scope
-        else None,
-    }
+        consent = make_consent(record, f"roster id {entry.id}", datetime.now(timezone.utc).date())
+    wanted = {"mode": entry.mode, "consent": consent}
     return {k: v for k, v in wanted.items() if k in accepted and v is not None}
 
 
@@ -142,6 +144,7 @@ def audit_person(task: PersonTask) -> PersonResult:
         mode=e.mode,
         consent_date=e.consent_date,
         consent_scope=e.consent_scope,
+        consent_requested_by=e.requested_by,
     )
     history = PersonHistory(store, task.quarter, record, progress=timer)
     try:

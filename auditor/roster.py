@@ -30,7 +30,7 @@ from auditor.textfile import parse_yaml, read_small_text
 
 MAX_BYTES = 64 * 1024 * 1024
 REQUIRED = ("id", "name", "role", "team", "accounts")
-OPTIONAL = ("policy", "mode", "consent_date", "consent_scope")
+OPTIONAL = ("policy", "mode", "consent_date", "consent_scope", "requested_by")
 MODES = ("self", "hr")
 
 
@@ -47,6 +47,7 @@ class RosterEntry:
     mode: str | None = None
     consent_date: date | None = None
     consent_scope: str | None = None
+    requested_by: str | None = None  # who asked for an HR audit (part of its consent record)
 
 
 def load_roster(path: Path | str) -> list[RosterEntry]:
@@ -173,6 +174,18 @@ def _entry(
     if mode and mode not in MODES:
         bad("mode", f"{mode!r} is not a mode (self or hr)")
     consent = _consent_date(row.get("consent_date"), lambda problem: bad("consent_date", problem))
+    scope, asked = _text(row.get("consent_scope")) or None, _text(row.get("requested_by")) or None
+    if mode == "hr":  # an HR audit needs the person's consent record, as a person file's consent block
+        for column, value in (
+            ("consent_date", row.get("consent_date")),
+            ("consent_scope", scope),
+            ("requested_by", asked),
+        ):
+            if not _text(value):
+                bad(
+                    column,
+                    "empty; mode hr needs the person's consent (consent_date, consent_scope, requested_by)",
+                )
     if len(problems) > before:
         return None
     return RosterEntry(
@@ -184,7 +197,8 @@ def _entry(
         policy,
         mode,
         consent,
-        _text(row.get("consent_scope")) or None,
+        scope,
+        asked,
     )
 
 

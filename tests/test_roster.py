@@ -18,20 +18,16 @@ def test_csv_roster_reads_every_field_and_resolves_paths(tmp_path) -> None:
     person_export(tmp_path, "ben")
     roster = tmp_path / "team.csv"
     roster.write_text(
-        "id,name,role,team,accounts,policy,mode,consent_date,consent_scope\n"
-        "e1,Ann Lee,Lead,Brand,ann.jsonl;bsky:ann.example.com,family,hr,2026-09-01,public posts\n"
-        "e2,Ben Ode,Intern,Comms,ben.jsonl,,,,\n",
+        "id,name,role,team,accounts,policy,mode,consent_date,consent_scope,requested_by\n"
+        "e1,Ann Lee,Lead,Brand,ann.jsonl;bsky:ann.example.com,family,hr,2026-09-01,public posts,HR Lead\n"
+        "e2,Ben Ode,Intern,Comms,ben.jsonl,,,,,\n",
         encoding="utf-8",
     )
     ann, ben = load_roster(roster)
     assert (ann.id, ann.name, ann.role, ann.team) == ("e1", "Ann Lee", "Lead", "Brand")
     assert ann.accounts == [str(tmp_path / "ann.jsonl"), "bsky:ann.example.com"]
-    assert (ann.policy, ann.mode, ann.consent_date, ann.consent_scope) == (
-        "family",
-        "hr",
-        date(2026, 9, 1),
-        "public posts",
-    )
+    consent = (ann.consent_date, ann.consent_scope, ann.requested_by)
+    assert (ann.policy, ann.mode, consent) == ("family", "hr", (date(2026, 9, 1), "public posts", "HR Lead"))
     assert (ben.policy, ben.mode, ben.consent_date) == (None, None, None)
 
 
@@ -100,6 +96,19 @@ def test_future_consent_date_and_bad_mode(tmp_path) -> None:
         "row 2, column mode: 'boss' is not a mode (self or hr)",
         "row 2, column consent_date: 2999-01-01 is in the future",
     ]
+
+
+def test_hr_mode_needs_the_consent_record(tmp_path) -> None:
+    person_export(tmp_path, "ann")
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,name,role,team,accounts,mode,consent_date,consent_scope,requested_by\n"
+                      "e1,Ann,L,B,ann.jsonl,hr,2026-01-05,public posts,\n"
+                      "e2,Ann,L,B,ann.jsonl,hr,2026-01-05,public posts,HR\n", encoding="utf-8")
+    with pytest.raises(AuditorErrors) as err:
+        load_roster(roster)
+    assert [p.problem for p in err.value.problems] == [
+        "row 2, column requested_by: empty; mode hr needs the person's consent (consent_date, consent_scope, "
+        "requested_by)"]
 
 
 def test_not_a_roster(tmp_path) -> None:

@@ -108,6 +108,7 @@ class PersonRecord:
     mode: str | None = None
     consent_date: date | None = None
     consent_scope: str | None = None
+    consent_requested_by: str | None = None
 
 
 @dataclass
@@ -230,7 +231,15 @@ class PersonHistory:
             s.add(person)
         person.name = name
         person.updated_at = now
-        for attr in ("role", "team", "policy", "mode", "consent_date", "consent_scope"):
+        for attr in (
+            "role",
+            "team",
+            "policy",
+            "mode",
+            "consent_date",
+            "consent_scope",
+            "consent_requested_by",
+        ):
             setattr(person, attr, getattr(f, attr))
         s.flush()
         return person

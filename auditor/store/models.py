@@ -36,6 +36,7 @@ class Person(Base):
     mode: Mapped[str | None] = mapped_column(String(50))
     consent_date: Mapped[date | None] = mapped_column(Date)
     consent_scope: Mapped[str | None] = mapped_column(String(1000))
+    consent_requested_by: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("mode", sa.String(50)),
         sa.Column("consent_date", sa.Date),
         sa.Column("consent_scope", sa.String(1000)),
+        sa.Column("consent_requested_by", sa.String(500)),
         sa.Column("updated_at", TZ, nullable=False),
     )
     op.create_table(
