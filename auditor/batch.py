@@ -225,7 +225,7 @@ def folder_names(entries: Iterable[RosterEntry]) -> dict[str, str]:
     taken: set[str] = set()
     out = {}
     for e in entries:
-        base = f"{person_slug(e.name)}-{person_slug(e.id)}"
+        base = person_slug(f"{e.name} {e.id}")  # e.g. jordan-reyes-e042-1a2b3c
         name, n = base, 2
         while name.lower() in taken:
             name, n = f"{base}-{n}", n + 1

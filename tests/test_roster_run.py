@@ -100,7 +100,7 @@ def test_a_run_killed_midway_resumes_without_duplicates(tmp_path) -> None:
             conn.execute("SELECT p.key, a.finished_at FROM audits a JOIN people p ON p.id = a.person_id")
         )
     assert not (out / "team-summary.csv").exists()
-    kept_done = [k for k in kept if list(out.glob(f"*-{k}/summary.json"))]  # stored and its report in place
+    kept_done = [k for k in kept if list(out.glob(f"*-{k}-*/summary.json"))]  # stored and its report in place
     assert kept_done
     again = audit_roster(roster, out, "2026Q3", "--workers", "1")
     assert again.returncode == 0, again.stderr
@@ -198,7 +198,7 @@ def test_dask_cluster_gives_the_same_results_as_local_processes(tmp_path) -> Non
         tmp_path / "dask" / "team-summary.csv"
     ).read_text()
     for pid, _, _ in people[:4]:
-        folder = next(p for p in (tmp_path / "local").iterdir() if p.name.endswith(f"-{pid}"))
+        folder = next(p for p in (tmp_path / "local").iterdir() if f"-{pid}-" in p.name)
         a, b = summary(folder), summary(tmp_path / "dask" / folder.name)
         for key in ("overall", "categories", "flagged", "totals", "changes"):
             assert a[key] == b[key], key
