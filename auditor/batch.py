@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -234,15 +233,6 @@ def folder_names(entries: Iterable[RosterEntry]) -> dict[str, str]:
     return out
 
 
-def clear_leftovers(out: Path, folders: Iterable[str]) -> None:
-    """Half-built report folders a killed run left behind (``.<folder>.<random>.part``); we hold the lock."""
-    import shutil
-
-    for name in folders:
-        for leftover in out.glob(f".{glob_escape(name)}.*.part"):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
 def run_roster(
     roster: Path,
     quarter: str,
@@ -266,7 +256,6 @@ def run_roster(
     try:
         with store.run_lock():
             folders = folder_names(entries)
-            clear_leftovers(out, folders.values())
             done = finished_people(store, quarter, entries, out, folders)
             tasks = [
                 PersonTask(e, quarter, str(out), url, pdf, folders[e.id]) for e in entries if e.id not in done

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -208,12 +207,8 @@ def write_team_summary(
     files = [html_path]
     if pdf:
         pdf_path = out / "team-summary.pdf"
-        tmp = out / f".team-summary.pdf.{os.getpid()}.part"
-        try:
-            write_pdf(html, tmp)
-            os.replace(tmp, pdf_path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with atomic_file(pdf_path, "wb") as fh:
+            write_pdf(html, pdf_path, target=fh)
         files.append(pdf_path)
     files.append(csv_path)
     return files
