@@ -32,8 +32,11 @@ LOOKUP_CHUNK = 500
 
 
 def source_key(result: SourceResult) -> str:
-    """How the store names an account: platform and handle (next quarter's new export is the same account)."""
-    return f"{result.platform}:{result.account}"
+    """How the store names an account: as the report labels it, platform and handle (so next quarter's new
+    export file is the same account)."""
+    from auditor.scoring import account_label
+
+    return account_label(result)
 
 
 def text_hash(text: str) -> str:
@@ -213,8 +216,11 @@ class PersonHistory:
             if rows:
                 s.execute(insert(AuditFlag), [{"audit_id": audit.id, **r} for r in rows])
             removed_flagged = self._removed_flagged(s, previous, removed)
-        for a, entry in zip(flagged, summary.get("flagged", []), strict=True):
-            entry["new"] = any(new_flags.get((id(a), c)) for c in a.flags)
+        new_posts_flagged = {
+            self._post_keys[id(a.post)] for a in flagged if any(new_flags.get((id(a), c)) for c in a.flags)
+        }
+        for entry in summary.get("flagged", []):  # the account label is the store's account key
+            entry["new"] = (entry.get("account"), entry.get("id")) in new_posts_flagged
         summary["changes"] = self._changes(
             summary, previous, before, new_posts, removed, removed_flagged, sum(new_flags.values())
         )
