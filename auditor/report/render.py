@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -172,6 +173,7 @@ def _model_view(models: Mapping[str, Any]) -> dict[str, Any]:
     return {"version": models.get("version", "unknown"), "facts": facts, "rows": rows}
 
 
+@functools.cache  # one per process: a roster renders hundreds of reports from the same compiled templates
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(reports_dir())),
