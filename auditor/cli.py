@@ -55,12 +55,30 @@ def audit(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf.")] = True,
     demo: Annotated[bool, typer.Option("--demo", help="Audit the shipped demo archive.")] = False,
     quiet: Annotated[bool, QUIET] = False,
+    roster: Annotated[Path | None, typer.Option(
+        help="CSV or YAML of everyone to audit (id,name,role,team,accounts): a report each + a team summary.")
+    ] = None,
+    quarter: Annotated[str | None, typer.Option(help="The quarter audited, e.g. 2026Q4 (default: this one).")
+    ] = None,
+    db: Annotated[str | None, typer.Option(
+        help="The store: postgresql://user@host/db, or an SQLite file (default: OUT/auditor.db).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Local processes for a roster (default: CPUs).")
+    ] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Run a roster on a Dask cluster, e.g. tcp://host:8786 (workers must reach the store).")] = None,
+    store: Annotated[bool, typer.Option("--store/--no-store", help="Remember this audit in the store.")
+    ] = True,
 ) -> None:
-    """Audit one person: write report.html, report.pdf, flagged.csv and summary.json to OUT/<person>/."""
+    """Audit one person (OUT/<person>/: report.html, report.pdf, flagged.csv, summary.json) or a roster."""
     from auditor.pipeline import demo_source, run_audit
 
     progress.set_quiet(quiet)
 
+    if roster is not None:
+        if sources or person_file or demo or person:
+            raise AuditorError("--roster", "takes the people from the roster; no SOURCE, --person or --demo")
+        _audit_roster(roster, quarter, out, db, workers, scheduler, pdf)
+        return
     specs = list(sources or [])
     if person_file is not None:
         from auditor.person import load_person
@@ -70,13 +88,102 @@ def audit(
         person = person or listed.name
     if demo:
         specs.append(demo_source())
-    outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status)
+    if store:
+        from auditor.store import PersonHistory, check_quarter, default_quarter, store_url
+        from auditor.store.db import opened_store
+
+        quarter = check_quarter(quarter or default_quarter())
+        with opened_store(store_url(out, db)) as opened, opened.run_lock():
+            history = PersonHistory(opened, quarter, progress=_status)
+            outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status,
+                                history=history)
+    else:
+        outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status)
     overall = outcome.summary.get("overall", {})
     tier = overall.get("tier", "?") if isinstance(overall, dict) else overall
     _status(f"[bold]{outcome.person}[/bold]: overall tier [bold]{tier}[/bold]")
     for path in outcome.files:
         typer.echo(str(path))
     timings.print_report("audit")
+
+
+def _audit_roster(roster: Path, quarter: str | None, out: Path, db: str | None, workers: int | None,
+                  scheduler: str | None, pdf: bool) -> None:
+    """A roster run: exit 0 when everyone was audited, 4 when some failed and the rest finished."""
+    import time
+
+    from auditor.batch import run_roster
+    from auditor.batch_display import RosterDisplay, timings_table
+    from auditor.store import default_quarter
+
+    started = time.perf_counter()
+    display = RosterDisplay(err, live=err.is_terminal)
+    outcome = run_roster(roster, quarter or default_quarter(), out, db=db, workers=workers,
+                         scheduler=scheduler, pdf=pdf, display=display)
+    if outcome.results:
+        err.print(timings_table(outcome.results, time.perf_counter() - started))
+    for path in outcome.files:
+        typer.echo(str(path))
+    if outcome.failed:
+        _status(f"{outcome.failed} of {len(outcome.results) + len(outcome.skipped)} people failed; "
+                "run again to retry them")
+        raise typer.Exit(4)
+
+
+@app.command()
+def purge(
+    older_than: Annotated[str, typer.Option(
+        "--older-than", help="Remove post text stored before this age (365d, 26w, 1y) or date (YYYY-MM-DD).")
+    ] = "365d",
+    out: Annotated[Path, typer.Option("--out", "-o", help="The reports folder holding auditor.db.")
+    ] = Path("audit-reports"),
+    db: Annotated[str | None, typer.Option(help="The store's URL or SQLite file (default: OUT/auditor.db).")
+    ] = None,
+) -> None:
+    """Remove post text past the retention period from the store; counts, hashes and scores stay."""
+    from auditor.store import Store, store_url
+    from auditor.timeparse import cutoff
+
+    before = cutoff(older_than)
+    url = store_url(out, db)
+    if "://" not in (db or "") and not Path(url.removeprefix("sqlite:///")).is_file():
+        raise AuditorError(url.removeprefix("sqlite:///"), "no store here (nothing audited into it yet)")
+    opened = Store.open(url)
+    try:
+        with opened.run_lock():
+            n = opened.purge(before)
+    finally:
+        opened.close()
+    typer.echo(f"purged the text of {n:,} posts stored before {before.date().isoformat()}")
+
+
+@app.command()
+def dismiss(
+    post_id: Annotated[str, typer.Argument(help="The flagged post's id (as in summary.json / flagged.csv).")],
+    person: Annotated[str, typer.Option(help="The roster id (or, audited alone, the name on the report).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The reports folder holding auditor.db.")
+    ] = Path("audit-reports"),
+    db: Annotated[str | None, typer.Option(help="The store's URL or SQLite file (default: OUT/auditor.db).")
+    ] = None,
+    category: Annotated[str | None, typer.Option(help="Dismiss only this category's flag (default: all).")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Why, for the record.")] = None,
+    reviewer: Annotated[str | None, typer.Option(help="Who decided.")] = None,
+) -> None:
+    """A reviewer's decision: the flag is a false positive and stays dismissed in every later audit."""
+    from auditor.categories import CATEGORIES
+    from auditor.store import Store, store_url
+    from auditor.store.records import dismiss as record_dismissal
+
+    if category is not None and category not in CATEGORIES:
+        raise AuditorError("--category", f"{category!r} is not a category ({', '.join(CATEGORIES)})")
+    opened = Store.open(store_url(out, db))
+    try:
+        n = record_dismissal(opened, person, post_id, category=category, note=note, reviewer=reviewer)
+    finally:
+        opened.close()
+    typer.echo(f"dismissed {category or 'every'} flag on post {post_id} of {person} ({n} stored post"
+               f"{'s' if n != 1 else ''})")
 
 
 def _batch(rows: Iterator[dict]) -> list[dict]:
@@ -239,7 +346,8 @@ def main() -> None:
         sys.set_int_max_str_digits(max(640, NUMBER_DIGITS.int_value))  # Python's own floor is 640
         app()
     except AuditorError as exc:
-        _fail(f"auditor: error: {exc}")
+        for problem in getattr(exc, "problems", [exc]):
+            _fail(f"auditor: error: {problem}")
         sys.exit(2)
     except KeyboardInterrupt:
         _fail("auditor: interrupted; nothing half-written was kept")

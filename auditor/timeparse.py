@@ -69,3 +69,23 @@ def parse_any_ts(value: object) -> datetime | None:
     except ValueError:
         raise ValueError(f"not a timestamp: {str(value)[:60]!r}") from None
     return _utc(parsed)
+
+
+_AGE = re.compile(r"^(\d{1,5})\s*([dwy])$")
+_AGE_DAYS = {"d": 1, "w": 7, "y": 365}
+
+
+def cutoff(text: str, now: datetime | None = None) -> datetime:
+    """``365d`` / ``26w`` / ``1y`` before ``now``, or a date (``2025-06-30``): an aware UTC datetime."""
+    from datetime import timedelta
+
+    from auditor.errors import AuditorError
+
+    value = text.strip().lower()
+    if m := _AGE.match(value):
+        return (now or datetime.now(timezone.utc)) - timedelta(days=int(m[1]) * _AGE_DAYS[m[2]])
+    try:
+        return _utc(datetime.fromisoformat(value))
+    except ValueError:
+        problem = f"{text!r} is not an age (365d, 26w, 1y) or a date (YYYY-MM-DD)"
+        raise AuditorError("--older-than", problem) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -174,6 +175,7 @@ def _model_view(models: Mapping[str, Any]) -> dict[str, Any]:
     return {"version": models.get("version", "unknown"), "facts": facts, "rows": rows}
 
 
+@functools.cache  # one per process: a roster renders hundreds of reports from the same compiled templates
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(reports_dir())),
@@ -222,3 +224,8 @@ def render_html(
         month_label=month_label,
         generated=nice_date(summary.get("generated_at")),
     )
+
+
+def render_page(template: str, **context: Any) -> str:
+    """Another page (e.g. the team summary) with the report's autoescaping environment and CSS."""
+    return _environment().get_template(template).render(css=_css(), **context)
