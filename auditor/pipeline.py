@@ -154,9 +154,12 @@ def run_audit(
     finally:
         gc.freeze()  # what was loaded stays: later collections need not scan it
         gc.enable()
-    if progress:
-        progress(f"writing {folder}")
-    with atomic_dir(folder) as tmp:
-        written = write_report(summary, assessments, tmp, pdf=pdf, pdf_max_cards=policy.pdf_max_cards)
-        names = [p.name for p in written]
+    try:
+        if progress:
+            progress(f"writing {folder}")
+        with atomic_dir(folder) as tmp:
+            written = write_report(summary, assessments, tmp, pdf=pdf, pdf_max_cards=policy.pdf_max_cards)
+            names = [p.name for p in written]
+    finally:
+        gc.unfreeze()  # a batch of audits in one process must not keep this one's objects out of collection
     return AuditOutcome(name, folder, [folder / n for n in names], summary)
