@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +23,24 @@ app = typer.Typer(
     help="Audit a person's public social-media history for brand-safety risks, with evidence for every flag.",
 )
 err = Console(stderr=True, highlight=False)
+
+
+def _flag_types_hidden() -> None:
+    """Typer's help shows ``<bool>`` beside on/off flags, which take no value: show nothing there instead."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self, ctx):  # noqa: ANN001 (Typer's own signature)
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich
+
+
+_flag_types_hidden()
+#: --fail-on levels, mildest first; "insufficient-coverage" fails every level (an audit that could not read
+#: enough of the posts never passes a gate).
+FAIL_LEVELS: tuple[str, ...] = ("low", "medium", "high")
 
 CLASSIFY_BATCH = 4096
 
@@ -46,25 +65,82 @@ def audit(
         help="Brand policy: a YAML file, or a shipped one (default, family, edgy).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf.")] = True,
     demo: Annotated[bool, typer.Option("--demo", help="Audit the shipped demo archive.")] = False,
+    mode: Annotated[str, typer.Option(
+        help="self: everything, with a clean-up plan (default). hr: needs consent; shows what --preset allows."
+    )] = "self",
+    preset: Annotated[str | None, typer.Option(
+        help="HR mode: jurisdiction preset (auditor presets lists them) or a preset YAML file.")] = None,
+    consent_date: Annotated[str | None, typer.Option(help="HR mode: date the person consented (YYYY-MM-DD).")
+    ] = None,
+    consent_scope: Annotated[str | None, typer.Option(help="HR mode: what the person consented to.")] = None,
+    requested_by: Annotated[str | None, typer.Option(help="HR mode: who asked for the audit.")] = None,
+    notes: Annotated[Path | None, typer.Option(
+        help="Reviewer notes by post id (CSV: id,note,decision, e.g. a filled-in flagged.csv; or YAML).")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Audit only posts from this date on (YYYY-MM-DD).")] = None,
+    fail_on: Annotated[str | None, typer.Option(
+        help="Exit 3 when the overall tier reaches low, medium or high (insufficient coverage always fails).")
+    ] = None,
 ) -> None:
-    """Audit one person: write report.html, report.pdf, flagged.csv and summary.json to OUT/<person>/."""
+    """Audit one person: write report.html, report.pdf, flagged.csv, summary.json (and cleanup.csv) to OUT/<person>/."""
+    from auditor.consent import make_consent
     from auditor.pipeline import demo_source, run_audit
 
+    if fail_on is not None and fail_on not in FAIL_LEVELS:
+        raise AuditorError("--fail-on", f"must be one of {', '.join(FAIL_LEVELS)}, got {fail_on!r}")
     specs = list(sources or [])
+    consent_raw, consent_where = None, "consent"
     if person_file is not None:
         from auditor.person import load_person
 
         listed = load_person(person_file)
         specs += listed.accounts
         person = person or listed.name
+        consent_raw, consent_where = listed.consent, str(person_file)
+    given = {"date": consent_date, "scope": consent_scope, "requested_by": requested_by}
+    if any(given.values()):
+        consent_raw, consent_where = given, "--consent-date/--consent-scope/--requested-by"
+    consent = make_consent(consent_raw, consent_where, date.today()) if mode == "hr" else None
     if demo:
         specs.append(demo_source())
-    outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status)
-    overall = outcome.summary.get("overall", {})
-    tier = overall.get("tier", "?") if isinstance(overall, dict) else overall
-    _status(f"[bold]{outcome.person}[/bold]: overall tier [bold]{tier}[/bold]")
+    outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status,
+                        mode=mode, preset=preset, consent=consent, notes_path=notes, since=_date(since, "--since"),
+                        warn=_warn)
+    tier = outcome.summary["overall"]["tier"]
     for path in outcome.files:
         typer.echo(str(path))
+    if demo or err.is_terminal:
+        report = next((p for p in outcome.files if p.name == "report.html"), outcome.folder)
+        err.print(f"{outcome.person}: overall tier {tier.upper()}. Open the report: {report}", highlight=False,
+                  markup=False)
+    if fail_on and (tier == "insufficient-coverage" or
+                    (tier in FAIL_LEVELS and FAIL_LEVELS.index(tier) >= FAIL_LEVELS.index(fail_on))):
+        raise typer.Exit(3)
+
+
+def _date(value: str | None, what: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise AuditorError(what, f"must be a date YYYY-MM-DD, got {value[:40]!r}") from None
+
+
+def _warn(message: str) -> None:
+    """A non-fatal problem: one line on stderr, whatever the terminal."""
+    _fail(f"auditor: warning: {message}")
+
+
+@app.command()
+def presets() -> None:
+    """List the HR jurisdiction presets: what each shows, counts or withholds."""
+    from auditor.presets import load_preset, shipped_presets
+
+    for name in shipped_presets():
+        p = load_preset(name)
+        hidden = ", ".join(f"{k} {v}" for k, v in p.display.items() if v != "show") or "shows everything"
+        typer.echo(f"{name:8} {p.description} [{hidden}]")
 
 
 @app.command()

@@ -6,9 +6,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from auditor.consent import Consent
 from auditor.errors import AuditorError
 from auditor.fsutil import atomic_dir
 from auditor.resources import demo_dir
@@ -56,6 +57,32 @@ def person_name(results: Sequence[SourceResult], given: str | None) -> str:
     return Path(results[0].source).stem if results and results[0].source else "unknown person"
 
 
+MODES: tuple[str, ...] = ("self", "hr")
+
+
+def look_back_start(since: date | None, lookback_years: float | None, now: datetime) -> datetime | None:
+    """The earliest post date audited: ``--since`` wins over the policy's ``lookback_years``."""
+    if since is not None:
+        if since > now.date():
+            raise AuditorError("--since", f"{since.isoformat()} is in the future")
+        return datetime(since.year, since.month, since.day, tzinfo=timezone.utc)
+    if lookback_years:
+        return now - timedelta(days=365.25 * lookback_years)
+    return None
+
+
+def drop_before(results: Sequence[SourceResult], cutoff: datetime | None) -> int:
+    """Leave out posts dated before ``cutoff`` (undated posts stay); returns how many were left out."""
+    if cutoff is None:
+        return 0
+    dropped = 0
+    for r in results:
+        kept = [p for p in r.posts if p.created_at is None or p.created_at >= cutoff]
+        dropped += len(r.posts) - len(kept)
+        r.posts[:] = kept
+    return dropped
+
+
 @dataclass
 class AuditOutcome:
     person: str
@@ -73,17 +100,41 @@ def run_audit(
     pdf: bool = True,
     now: datetime | None = None,
     progress: Progress | None = None,
+    mode: str = "self",
+    preset: str | None = None,
+    consent: Consent | None = None,
+    notes_path: str | Path | None = None,
+    since: date | None = None,
+    warn: Progress | None = None,
 ) -> AuditOutcome:
-    """Audit one person across all their SOURCEs and write ``out/<person>/`` atomically."""
+    """Audit one person across all their SOURCEs and write ``out/<person>/`` atomically.
+
+    ``mode="self"`` shows everything and adds a clean-up plan; ``mode="hr"`` needs ``consent`` and shows
+    each category and protected topic as the ``preset`` says. ``since`` (or the policy's ``lookback_years``)
+    leaves older posts out; ``notes_path`` adds reviewer notes. ``warn`` gets non-fatal problems.
+    """
     from auditor.classify import Classifier
+    from auditor.notes import load_notes
     from auditor.policy import load_policy
+    from auditor.presets import load_preset
     from auditor.report import write_report
+    from auditor.review import apply_mild_swearing, apply_notes, apply_preset
     from auditor.scoring import assess, summarise
 
     if not specs:
         raise AuditorError("audit", "no SOURCE given (a file, a folder, or platform:account; or --demo)")
-    policy = load_policy(policy_path)  # a bad policy fails before any fetching
+    if mode not in MODES:
+        raise AuditorError("--mode", f"must be one of {', '.join(MODES)}, got {mode!r}")
+    if mode == "hr" and consent is None:
+        raise AuditorError("--mode hr", "needs the person's consent record: a consent: block (date, scope, "
+                           "requested_by) in the person file, or --consent-date, --consent-scope and --requested-by")
+    policy = load_policy(policy_path)  # a bad policy, preset or notes file fails before any fetching
+    hr_preset = load_preset(preset) if mode == "hr" else None
+    notes = load_notes(notes_path) if notes_path else {}
+    now = now or datetime.now(timezone.utc)
+    cutoff = look_back_start(since, policy.lookback_years, now)
     results = read_sources(specs, progress)
+    before = drop_before(results, cutoff)
     name = person_name(results, person)
     if progress:
         progress("loading models")
@@ -91,9 +142,26 @@ def run_audit(
     posts = [p for r in results for p in r.posts]
     if progress:
         progress(f"classifying {len(posts):,} posts")
-    now = now or datetime.now(timezone.utc)
     assessments = assess(posts, classifier, policy, now=now)
-    summary = summarise(results, assessments, policy, classifier.info(), name, now=now)
+    warnings = apply_notes(assessments, notes)
+    for w in warnings:
+        (warn or progress or (lambda _m: None))(f"{notes_path}: {w}")
+    apply_mild_swearing(assessments)
+    hidden = apply_preset(assessments, hr_preset) if hr_preset else None
+    summary = summarise(results, assessments, policy, classifier.info(), name, now=now, mode=mode)
+    summary["audit"].update({
+        "since": cutoff.date().isoformat() if cutoff else None,
+        "before_since": before,
+        "preset": hr_preset.to_dict() if hr_preset else None,
+        "consent": consent.to_dict() if consent and mode == "hr" else None,
+        "hidden": hidden,
+        "notes_file": Path(notes_path).name if notes_path else None,
+        "notes_warnings": warnings,
+    })
+    if mode == "self":
+        from auditor.cleanup import plan_groups
+
+        summary["cleanup"] = plan_groups(summary)
     folder = Path(out) / person_slug(name)
     if progress:
         progress(f"writing {folder}")

@@ -24,4 +24,8 @@ def write_report(summary: dict, assessments: Sequence[Any], out_dir: Path, *, pd
         written.append(write_pdf(html, out_dir / "report.pdf"))
     written.append(write_csv(summary, out_dir / "flagged.csv"))
     written.append(write_json(summary, out_dir / "summary.json"))
+    if summary.get("cleanup") is not None:  # self mode only: an HR report never carries a deletion list
+        from auditor.cleanup import write_plan
+
+        written.append(write_plan(summary, out_dir / "cleanup.csv"))
     return written
