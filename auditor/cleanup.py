@@ -1,6 +1,7 @@
 """The clean-up plan of a self-check: flagged posts grouped by what to delete first, and cleanup.csv.
 
-cleanup.csv has one row per post, in the order to act on them: ``platform,id,url,reason,priority``. It is what
+cleanup.csv has one row per post, in the order to act on them: ``platform,id,url,reason,priority,kind``
+(kind: post, or repost for a repost to undo). It is what
 ``auditor clean`` reads, and simple enough for other deletion tools.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from auditor.categories import LABELS
 
-PLAN_COLUMNS = ["platform", "id", "url", "reason", "priority"]
+PLAN_COLUMNS = ["platform", "id", "url", "reason", "priority", "kind"]
 #: Priority groups, first to act on first.
 GROUPS: tuple[tuple[str, str, str], ...] = (
     ("first", "Delete first", "High severity: the posts most likely to be read badly."),
@@ -49,6 +50,12 @@ def reason_for(entry: Mapping[str, Any]) -> str:
     return text[0].upper() + text[1:]
 
 
+def _priority(entry: Mapping[str, Any]) -> str:
+    if str(entry.get("excluded") or "").startswith("mild"):
+        return "consider"  # mild swearing aimed at no one: worth a look, never first
+    return _GROUP_OF.get(entry.get("severity") or "low", "consider")
+
+
 def plan_entries(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The posts to consider deleting, worst first: flagged, still online, not dismissed or already deleted."""
     rows = []
@@ -56,7 +63,8 @@ def plan_entries(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
         if e.get("section") == "deleted" or e.get("decision") in ("dismissed", "deleted"):
             continue
         rows.append({"platform": e.get("platform", ""), "id": e.get("id", ""), "url": e.get("url") or "",
-                     "reason": reason_for(e), "priority": _GROUP_OF.get(e.get("severity") or "low", "consider"),
+                     "reason": reason_for(e), "priority": _priority(e),
+                     "kind": "repost" if e.get("section") == "repost" else "post",
                      "entry": e})
     order = {g[0]: i for i, g in enumerate(GROUPS)}
     return sorted(rows, key=lambda r: order[r["priority"]])  # stable: worst first within a group

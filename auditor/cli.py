@@ -111,8 +111,7 @@ def audit(
         typer.echo(str(path))
     if demo or err.is_terminal:
         report = next((p for p in outcome.files if p.name == "report.html"), outcome.folder)
-        err.print(f"{outcome.person}: overall tier {tier.upper()}. Open the report: {report}", highlight=False,
-                  markup=False)
+        print(f"{outcome.person}: overall tier {tier.upper()}. Open the report: {report}", file=sys.stderr)
     if fail_on and (tier == "insufficient-coverage" or
                     (tier in FAIL_LEVELS and FAIL_LEVELS.index(tier) >= FAIL_LEVELS.index(fail_on))):
         raise typer.Exit(3)
@@ -133,6 +132,29 @@ def _warn(message: str) -> None:
 
 
 @app.command()
+def clean(
+    plan: Annotated[Path, typer.Argument(help="A clean-up plan: cleanup.csv from a self-check (platform,id,url,...).")],
+    apply: Annotated[bool, typer.Option("--apply", help="Delete for real (default: only show what would go).")
+    ] = False,
+    pace: Annotated[float, typer.Option(help="Seconds between two deletions.", min=0.0)] = 1.0,
+    log: Annotated[Path | None, typer.Option(help="Log of what was done; a re-run skips its done rows.")
+    ] = None,
+    backup: Annotated[Path | None, typer.Option(help="JSONL backup of every post before it is deleted.")
+    ] = None,
+) -> None:
+    """Delete the posts of a clean-up plan on Bluesky and Mastodon with your own credentials; list the rest.
+
+    Dry run unless --apply. Credentials come from the environment: AUDITOR_BSKY_HANDLE and
+    AUDITOR_BSKY_APP_PASSWORD (AUDITOR_BSKY_PDS, default https://bsky.social); AUDITOR_MASTODON_TOKEN
+    (AUDITOR_MASTODON_BASE, default the server in each post's link). Log and backup default to
+    PLAN.clean-log.jsonl and PLAN.backup.jsonl beside the plan.
+    """
+    from auditor.clean import run_clean
+
+    run_clean(plan, apply=apply, pace=pace, log=log, backup=backup, say=typer.echo)
+
+
+@app.command()
 def presets() -> None:
     """List the HR jurisdiction presets: what each shows, counts or withholds."""
     from auditor.presets import load_preset, shipped_presets
@@ -145,7 +167,8 @@ def presets() -> None:
 
 @app.command()
 def classify(
-    input: Annotated[str, typer.Argument(help="JSONL (text, optional id), CSV with a text column, or -.")],
+    input: Annotated[str, typer.Argument(
+        help="JSONL (text, optional id and lang), CSV with a text column, plain text (one post per line), or -.")],
     output: Annotated[str, typer.Option("--output", "-o", help="JSONL to write, or - for stdout.")] = "-",
     policy: Annotated[str | None, typer.Option(help="Brand policy whose thresholds set the flags.")] = None,
 ) -> None:
@@ -165,7 +188,7 @@ def classify(
         while batch := list(islice(rows, CLASSIFY_BATCH)):
             results = classifier.classify([r["text"] for r in batch], thresholds=thresholds)
             for row, res in zip(batch, results, strict=True):
-                ok, reason = assessable(row["text"])
+                ok, reason = assessable(row["text"], row.get("lang") or None)  # as `audit` does
                 flags = [c for c in CATEGORIES if ok and res.scores[c] >= thresholds[c]]
                 line = {
                     "id": row["id"],
@@ -213,18 +236,44 @@ def posts(
     _status(f"wrote {len(kept):,} posts{note}")
 
 
+#: One line per format, for `auditor formats` (a reader without a line here is listed by name only).
+FORMAT_HELP: dict[str, str] = {
+    "x-archive": "X/Twitter archive (zip or folder): tweets, replies, quotes, retweets, deleted tweets",
+    "bluesky-car": "Bluesky repository export (.car): posts, replies, quotes, reposts",
+    "mastodon-archive": "Mastodon archive (zip, tar.gz or outbox.json): public and unlisted posts; boosts counted",
+    "meta-export": "Facebook / Instagram / Threads 'Download your information' in JSON: posts and comments",
+    "reddit-export": "Reddit data request (zip of CSVs): comments and posts",
+    "linkedin-export": "LinkedIn full archive (zip): shares and comments",
+    "snscrape-jsonl": "snscrape --jsonl output of any module (X, Mastodon, Reddit, Telegram)",
+    "posts-table": "a plain table: JSONL or CSV with a text column (auditor posts output reads back as is)",
+}
+LIVE_HELP: dict[str, str] = {
+    "bsky": "bsky:HANDLE or bsky:did:plc:…  Bluesky public repository (falls back to the public feed)",
+    "mastodon": "mastodon:@user@host  Mastodon public API of the home server",
+    "reddit": "reddit:NAME  Reddit public listings (newest 1,000 comments and posts)",
+    "telegram": "telegram:CHANNEL  Telegram public channel through snscrape",
+}
+
+
 @app.command()
 def formats() -> None:
-    """List the export formats and live sources auditor reads."""
+    """Describe the export formats (detected by content) and the live sources that work today."""
+    import importlib.util
+
     from auditor.sources import FILE_READERS, LIVE_READERS, load_readers
 
     load_readers()
-    typer.echo("Files and folders (detected by content):")
+    typer.echo("Files and folders (detected by content, so file names don't matter):")
     for r in FILE_READERS:
-        typer.echo(f"  {r.name}")
-    typer.echo("Live accounts (platform:account):")
-    for prefix in sorted(LIVE_READERS):
-        typer.echo(f"  {prefix}:")
+        typer.echo(f"  {r.name:17} {FORMAT_HELP.get(r.name, '')}".rstrip())
+    typer.echo("Live public accounts (platform:account, no login):")
+    for prefix in sorted(LIVE_HELP):
+        if prefix not in LIVE_READERS:
+            continue
+        needs = "" if prefix != "telegram" or importlib.util.find_spec("snscrape") else \
+            "  (needs: pip install 'auditor[snscrape]')"
+        typer.echo(f"  {LIVE_HELP[prefix]}{needs}")
+    typer.echo("Not available: twitter:/x: and other snscrape scrapers are broken upstream; use the X archive.")
 
 
 @app.command()

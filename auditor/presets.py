@@ -18,7 +18,7 @@ MAX_PRESET_BYTES = 64 * 1024
 
 def presets_dir() -> Path:
     """The folder holding the shipped jurisdiction presets (YAML)."""
-    return Path(__file__).resolve().parent / "presets"
+    return Path(__file__).resolve().parent / "hr_presets"
 
 
 @dataclass(frozen=True)
