@@ -75,8 +75,14 @@ def done_keys(log: Path) -> set[str]:
 
 
 def _append(path: Path, entry: dict[str, Any]) -> None:
+    """One JSON line, on disk before the next step (a line cut short by a kill is closed off first)."""
+    torn = False
+    if path.is_file() and path.stat().st_size:
+        with path.open("rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            torn = fh.read(1) != b"\n"
     with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+        fh.write(("\n" if torn else "") + json.dumps(entry, ensure_ascii=False, default=str) + "\n")
         fh.flush()
         os.fsync(fh.fileno())
 
