@@ -328,3 +328,27 @@ def test_classify_reads_plain_text_one_post_per_line():
     result = CliRunner().invoke(app, ["classify", "-"], input="first post here\n\nsecond post here\n")
     lines = [json.loads(x) for x in result.output.splitlines()]
     assert [x["id"] for x in lines] == ["1", "2"]
+
+
+def _fonts_installed() -> bool:
+    import shutil
+    if not shutil.which("fc-list"):
+        return False
+    families = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+    return "Noto Sans CJK JP" in families and "Noto Color Emoji" in families
+
+
+@pytest.mark.skipif(not _fonts_installed(), reason="fonts-noto-cjk / fonts-noto-color-emoji not installed "
+                    "(.ci/run installs them)")
+def test_japanese_and_emoji_reach_the_pdf_as_glyphs(stub, tmp_path):
+    from pypdf import PdfReader
+    rows = [_row("1", "You idiot 🙄 今日の会議は最悪だった", 5), *[_row(str(10 + i), t) for i, t in
+                                                          enumerate(HARMLESS)]]
+    result, folder = audit(tmp_path, rows)
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(str(folder / "report.pdf"))
+    text = "".join(page.extract_text() or "" for page in reader.pages)
+    assert "今日の会議は最悪だった" in text and "🙄" in text
+    fonts = {str(f.get_object()["/BaseFont"]) for page in reader.pages
+             for f in page["/Resources"].get("/Font", {}).values()}
+    assert any("Noto-Sans-CJK" in f for f in fonts) and any("Color-Emoji" in f for f in fonts), fonts
