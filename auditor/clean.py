@@ -1,4 +1,5 @@
-"""``auditor clean PLAN.csv``: delete the planned Bluesky and Mastodon posts with the person's own credentials.
+"""``auditor clean PLAN.csv``: delete the planned Bluesky and Mastodon posts with the person's own
+credentials.
 
 Dry run by default (no request at all). With ``apply=True``: sign in, fetch every pending post and append it
 to the backup (JSONL) while checking it belongs to the signed-in account, then delete one by one, paced, each
@@ -49,6 +50,10 @@ class CleanResult:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _entry(row: PlanRow) -> dict[str, str]:
+    return {"at": _now(), "platform": row.platform, "id": row.id, "url": row.url}
 
 
 def log_path_for(plan: Path) -> Path:
@@ -124,22 +129,21 @@ def run_clean(plan_path: Path, *, apply: bool, deleters: dict[str, Callable[[], 
         for row in items:
             post = client.fetch(row)
             if post is None:
-                _append(log, {"at": _now(), "platform": row.platform, "id": row.id, "action": "already gone"})
+                _append(log, {**_entry(row), "action": "already gone"})
                 result.already_gone += 1
                 continue
-            _append(backup, {"at": _now(), "platform": row.platform, "id": row.id, "url": row.url, "post": post})
+            _append(backup, {**_entry(row), "post": post})
             ready.append((client, row))
     # 2. delete, paced; each deletion logged as soon as it is done
     for i, (client, row) in enumerate(ready):
         if i and pace > 0:
             sleep(pace)
         client.delete(row)
-        _append(log, {"at": _now(), "platform": row.platform, "id": row.id, "url": row.url, "action": "deleted",
-                      "reason": row.reason})
+        _append(log, {**_entry(row), "action": "deleted", "reason": row.reason})
         result.deleted += 1
         say(f"deleted {row.platform} {row.id}")
     for row in result.by_hand:
-        _append(log, {"at": _now(), "platform": row.platform, "id": row.id, "url": row.url, "action": "by hand"})
+        _append(log, {**_entry(row), "action": "by hand"})
     say(f"deleted {result.deleted}, already gone {result.already_gone}, skipped (done before) "
         f"{result.skipped_done}; backup: {backup}; log: {log}")
     _links(result.by_hand, say)
@@ -189,11 +193,13 @@ class BlueskyDeleter:
 
         did, collection, rkey = self._parts(row)
         try:
-            got = self.client.com.atproto.repo.get_record({"repo": did, "collection": collection, "rkey": rkey})
+            got = self.client.com.atproto.repo.get_record(
+                {"repo": did, "collection": collection, "rkey": rkey})
         except self._error as exc:
             if "RecordNotFound" in str(exc) or "not found" in str(exc).lower():
                 return None
-            raise AuditorError(f"row {row.line}", f"cannot fetch {row.id} ({_atproto_problem(exc)})") from None
+            problem = _atproto_problem(exc)
+            raise AuditorError(f"row {row.line}", f"cannot fetch {row.id} ({problem})") from None
         return get_model_as_dict(got)
 
     def delete(self, row: PlanRow) -> None:
@@ -225,14 +231,16 @@ class MastodonDeleter:
 
         base = self.base or (f"https://{urlsplit(row.url).netloc}" if row.url else "")
         if not base:
-            raise AuditorError(f"row {row.line}", "no server: set AUDITOR_MASTODON_BASE or keep the post's url")
+            raise AuditorError(f"row {row.line}",
+                               "no server: set AUDITOR_MASTODON_BASE or keep the post's url")
         if base not in self._apis:
             api = Mastodon(access_token=self.token, api_base_url=base, ratelimit_method="wait",
                            version_check_mode="none", request_timeout=30)
             try:
                 self._me[base] = str(api.account_verify_credentials()["id"])
             except MastodonError as exc:
-                raise AuditorError(base, f"cannot sign in with AUDITOR_MASTODON_TOKEN ({_first(exc)})") from None
+                problem = _first(exc)
+                raise AuditorError(base, f"cannot sign in with AUDITOR_MASTODON_TOKEN ({problem})") from None
             self._apis[base] = api
         return self._apis[base], self._me[base]
 

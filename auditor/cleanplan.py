@@ -52,9 +52,10 @@ def _check(row: PlanRow, where: str) -> None:
     if row.platform == "bluesky":
         m = _BSKY_ID.match(row.id)
         if not m:
-            raise AuditorError(at, f"{row.id[:80]!r} is not a Bluesky post id (at://did/app.bsky.feed.post/key); "
-                               "nothing was deleted")
-        if m.group(2).endswith(".post") and row.url and not row.url.rstrip("/").endswith(f"/post/{m.group(3)}"):
+            raise AuditorError(at, f"{row.id[:80]!r} is not a Bluesky post id "
+                               "(at://did/app.bsky.feed.post/key); nothing was deleted")
+        same = row.url.rstrip("/").endswith(f"/post/{m.group(3)}")
+        if m.group(2).endswith(".post") and row.url and not same:
             raise AuditorError(at, "the id does not match its link (edited plan?); nothing was deleted")
     elif row.platform == "mastodon":
         if not _MASTODON_ID.match(row.id):
@@ -89,5 +90,6 @@ def read_plan(path: Path | str) -> list[PlanRow]:
                 seen.add(row.key)
                 rows.append(row)
     except csv.Error as exc:
-        raise AuditorError(where, f"malformed CSV (line {reader.line_num}: {exc}); nothing was deleted") from None
+        line = reader.line_num
+        raise AuditorError(where, f"malformed CSV (line {line}: {exc}); nothing was deleted") from None
     return rows

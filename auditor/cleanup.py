@@ -57,7 +57,7 @@ def _priority(entry: Mapping[str, Any]) -> str:
 
 
 def plan_entries(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The posts to consider deleting, worst first: flagged, still online, not dismissed or already deleted."""
+    """The posts to consider deleting, worst first: flagged, online, not dismissed or already deleted."""
     rows = []
     for e in summary.get("flagged", []):
         if e.get("section") == "deleted" or e.get("decision") in ("dismissed", "deleted"):

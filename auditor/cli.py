@@ -66,7 +66,8 @@ def audit(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf.")] = True,
     demo: Annotated[bool, typer.Option("--demo", help="Audit the shipped demo archive.")] = False,
     mode: Annotated[str, typer.Option(
-        help="self: everything, with a clean-up plan (default). hr: needs consent; shows what --preset allows."
+        help="self: everything, with a clean-up plan (default). hr: needs consent; shows what --preset "
+        "allows."
     )] = "self",
     preset: Annotated[str | None, typer.Option(
         help="HR mode: jurisdiction preset (auditor presets lists them) or a preset YAML file.")] = None,
@@ -77,12 +78,14 @@ def audit(
     notes: Annotated[Path | None, typer.Option(
         help="Reviewer notes by post id (CSV: id,note,decision, e.g. a filled-in flagged.csv; or YAML).")
     ] = None,
-    since: Annotated[str | None, typer.Option(help="Audit only posts from this date on (YYYY-MM-DD).")] = None,
+    since: Annotated[str | None, typer.Option(help="Audit only posts from this date on (YYYY-MM-DD).")
+    ] = None,
     fail_on: Annotated[str | None, typer.Option(
         help="Exit 3 when the overall tier reaches low, medium or high (insufficient coverage always fails).")
     ] = None,
 ) -> None:
-    """Audit one person: write report.html, report.pdf, flagged.csv, summary.json (and cleanup.csv) to OUT/<person>/."""
+    """Audit one person: write report.html, report.pdf, flagged.csv, summary.json and (self mode)
+    cleanup.csv to OUT/<person>/."""
     from auditor.consent import make_consent
     from auditor.pipeline import demo_source, run_audit
 
@@ -104,8 +107,8 @@ def audit(
     if demo:
         specs.append(demo_source())
     outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status,
-                        mode=mode, preset=preset, consent=consent, notes_path=notes, since=_date(since, "--since"),
-                        warn=_warn)
+                        mode=mode, preset=preset, consent=consent, notes_path=notes,
+                        since=_date(since, "--since"), warn=_warn)
     tier = outcome.summary["overall"]["tier"]
     for path in outcome.files:
         typer.echo(str(path))
@@ -133,7 +136,8 @@ def _warn(message: str) -> None:
 
 @app.command()
 def clean(
-    plan: Annotated[Path, typer.Argument(help="A clean-up plan: cleanup.csv from a self-check (platform,id,url,...).")],
+    plan: Annotated[Path, typer.Argument(
+        help="A clean-up plan: cleanup.csv from a self-check (platform,id,url,...).")],
     apply: Annotated[bool, typer.Option("--apply", help="Delete for real (default: only show what would go).")
     ] = False,
     pace: Annotated[float, typer.Option(help="Seconds between two deletions.", min=0.0)] = 1.0,
@@ -168,7 +172,8 @@ def presets() -> None:
 @app.command()
 def classify(
     input: Annotated[str, typer.Argument(
-        help="JSONL (text, optional id and lang), CSV with a text column, plain text (one post per line), or -.")],
+        help="JSONL (text, optional id and lang), CSV with a text column, plain text (one post per line), "
+        "or -.")],
     output: Annotated[str, typer.Option("--output", "-o", help="JSONL to write, or - for stdout.")] = "-",
     policy: Annotated[str | None, typer.Option(help="Brand policy whose thresholds set the flags.")] = None,
 ) -> None:
@@ -240,7 +245,8 @@ def posts(
 FORMAT_HELP: dict[str, str] = {
     "x-archive": "X/Twitter archive (zip or folder): tweets, replies, quotes, retweets, deleted tweets",
     "bluesky-car": "Bluesky repository export (.car): posts, replies, quotes, reposts",
-    "mastodon-archive": "Mastodon archive (zip, tar.gz or outbox.json): public and unlisted posts; boosts counted",
+    "mastodon-archive": "Mastodon archive (zip, tar.gz or outbox.json): public and unlisted posts; boosts "
+                        "counted",
     "meta-export": "Facebook / Instagram / Threads 'Download your information' in JSON: posts and comments",
     "reddit-export": "Reddit data request (zip of CSVs): comments and posts",
     "linkedin-export": "LinkedIn full archive (zip): shares and comments",
@@ -273,7 +279,8 @@ def formats() -> None:
         needs = "" if prefix != "telegram" or importlib.util.find_spec("snscrape") else \
             "  (needs: pip install 'auditor[snscrape]')"
         typer.echo(f"  {LIVE_HELP[prefix]}{needs}")
-    typer.echo("Not available: twitter:/x: and other snscrape scrapers are broken upstream; use the X archive.")
+    typer.echo("Not available: twitter:/x: and other snscrape scrapers are broken upstream; use the X "
+               "archive.")
 
 
 @app.command()

@@ -40,7 +40,8 @@ def make_consent(raw: dict[str, Any] | None, where: str, today: date) -> Consent
         return None
     extra = sorted(str(k) for k in raw if k not in ("date", "scope", "requested_by"))
     if extra:
-        raise AuditorError(where, f"consent: unknown key(s) {', '.join(extra)} (expected date, scope, requested_by)")
+        raise AuditorError(where, f"consent: unknown key(s) {', '.join(extra)} "
+                           "(expected date, scope, requested_by)")
     for key in ("date", "scope", "requested_by"):
         if raw.get(key) in (None, "") or not str(raw[key]).strip():
             raise AuditorError(where, f"consent record has no {key.replace('_', ' ')}")

@@ -6,7 +6,8 @@ import re
 
 #: ISO 639-1 codes py3langid and the platforms report, with their English names.
 NAMES: dict[str, str] = {
-    "af": "Afrikaans", "am": "Amharic", "an": "Aragonese", "ar": "Arabic", "as": "Assamese", "az": "Azerbaijani",
+    "af": "Afrikaans", "am": "Amharic", "an": "Aragonese", "ar": "Arabic", "as": "Assamese",
+    "az": "Azerbaijani",
     "be": "Belarusian", "bg": "Bulgarian", "bn": "Bengali", "br": "Breton", "bs": "Bosnian", "ca": "Catalan",
     "cs": "Czech", "cy": "Welsh", "da": "Danish", "de": "German", "dz": "Dzongkha", "el": "Greek",
     "en": "English", "eo": "Esperanto", "es": "Spanish", "et": "Estonian", "eu": "Basque", "fa": "Persian",
@@ -28,7 +29,7 @@ _CODE_IN_REASON = re.compile(r"language '([^']+)'")
 
 
 def language_code(reason: str | None, declared: str | None) -> str | None:
-    """The language of a not-assessed post: from the reason ("language 'ja' not covered"), else as declared."""
+    """The language of a not-assessed post: from the reason ("language 'ja' not covered"), else declared."""
     m = _CODE_IN_REASON.search(reason or "")
     code = m.group(1) if m else declared
     return code.split("-")[0].split("_")[0].lower() if code else None

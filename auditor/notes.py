@@ -1,4 +1,5 @@
-"""Reviewer notes keyed by post id: a note shown beside the flag, and a decision ("dismissed" leaves the tier).
+"""Reviewer notes keyed by post id: a note shown beside the flag, and a decision ("dismissed" leaves the
+tier).
 
 CSV: columns ``id``, ``note``, ``decision`` (other columns are ignored, so a filled-in flagged.csv is a notes
 file). YAML: a mapping ``post-id: {note: ..., decision: ...}`` (or ``post-id: "just a note"``), or a list of
@@ -45,7 +46,8 @@ def _note(where: str, row: str, post_id: Any, note: Any, decision: Any) -> Note 
             raise AuditorError(where, f"{row}: a note needs the post id")
         return None
     if dec and dec not in DECISIONS:
-        raise AuditorError(where, f"{row}: decision must be one of {', '.join(DECISIONS)} or empty, got {dec!r}")
+        allowed = ", ".join(DECISIONS)
+        raise AuditorError(where, f"{row}: decision must be one of {allowed} or empty, got {dec!r}")
     return Note(pid, text, dec) if text or dec else None
 
 
@@ -71,7 +73,8 @@ def _from_yaml(text: str, where: str) -> list[Note]:
     elif isinstance(doc, list):
         items = [(str(v.get("id", "")) if isinstance(v, dict) else "", v) for v in doc]
     else:
-        raise AuditorError(where, "a notes file maps post ids to {note, decision} (YAML) or has id,note,decision (CSV)")
+        raise AuditorError(where, "a notes file maps post ids to {note, decision} (YAML) or has "
+                           "id,note,decision (CSV)")
     notes = []
     for i, (pid, value) in enumerate(items, 1):
         if isinstance(value, dict):

@@ -32,7 +32,7 @@ _YAML_KEYS = {"name", "accounts", "consent"}
 class Person:
     name: str
     accounts: list[str] = field(default_factory=list)
-    consent: dict | None = None  # the raw ``consent:`` block (date, scope, requested_by); checked by consent.py
+    consent: dict | None = None  # the raw ``consent:`` block (date, scope, requested_by); see consent.py
 
 
 def load_person(path: Path | str) -> Person:
@@ -52,7 +52,8 @@ def _from_yaml(text: str, where: str) -> Person:
         raise AuditorError(where, "a person file needs `name:` and `accounts:` (or CSV: person,account)")
     unknown = set(map(str, doc)) - _YAML_KEYS
     if unknown:
-        raise AuditorError(where, f"unknown key(s) {', '.join(sorted(unknown))} (expected name, accounts, consent)")
+        raise AuditorError(where, f"unknown key(s) {', '.join(sorted(unknown))} "
+                           "(expected name, accounts, consent)")
     name = doc.get("name")
     if not isinstance(name, str) or not name.strip():
         raise AuditorError(where, "`name:` must be the person's name")

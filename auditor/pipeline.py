@@ -127,7 +127,8 @@ def run_audit(
         raise AuditorError("--mode", f"must be one of {', '.join(MODES)}, got {mode!r}")
     if mode == "hr" and consent is None:
         raise AuditorError("--mode hr", "needs the person's consent record: a consent: block (date, scope, "
-                           "requested_by) in the person file, or --consent-date, --consent-scope and --requested-by")
+                           "requested_by) in the person file, or --consent-date, --consent-scope and "
+                           "--requested-by")
     policy = load_policy(policy_path)  # a bad policy, preset or notes file fails before any fetching
     hr_preset = load_preset(preset) if mode == "hr" else None
     notes = load_notes(notes_path) if notes_path else {}

@@ -61,18 +61,22 @@ def load_preset(name: str | None) -> Preset:
         raise AuditorError(where, "a preset is a YAML mapping with name, description, basis and display")
     extra = sorted(str(k) for k in data if k not in _KEYS)
     if extra:
-        raise AuditorError(where, f"unknown setting {', '.join(extra)} (expected: {', '.join(sorted(_KEYS))})")
+        expected = ", ".join(sorted(_KEYS))
+        raise AuditorError(where, f"unknown setting {', '.join(extra)} (expected: {expected})")
     display = data.get("display") or {}
     if not isinstance(display, dict):
         raise AuditorError(where, "display must map categories and topics to show, count or withhold")
     allowed = (*CATEGORIES, *TOPICS)
     for key, mode in display.items():
         if key not in allowed:
-            raise AuditorError(where, f"display: unknown category or topic {key!r} (known: {', '.join(allowed)})")
+            known = ", ".join(allowed)
+            raise AuditorError(where, f"display: unknown category or topic {key!r} (known: {known})")
         if mode not in DISPLAY_MODES:
-            raise AuditorError(where, f"display.{key} must be one of {', '.join(DISPLAY_MODES)}, got {mode!r}")
+            modes = ", ".join(DISPLAY_MODES)
+            raise AuditorError(where, f"display.{key} must be one of {modes}, got {mode!r}")
     basis = data.get("basis") or []
     if not isinstance(basis, list):
         raise AuditorError(where, "basis must be a list of the laws or reasons behind the preset")
-    return Preset(name=str(data["name"]).strip(), description=" ".join(str(data.get("description", "")).split()),
+    description = " ".join(str(data.get("description", "")).split())
+    return Preset(name=str(data["name"]).strip(), description=description,
                   basis=tuple(str(b) for b in basis), display={str(k): str(v) for k, v in display.items()})

@@ -32,7 +32,8 @@ def apply_notes(assessments: Sequence[Assessment], notes: Mapping[str, Note]) ->
         a.note, a.decision = note.note, note.decision
         if note.dismissed and a.flags:
             a.excluded = "dismissed by a reviewer"
-    return [f"note for post {pid!r} names no post in this audit; ignored" for pid in notes if pid not in by_id]
+    return [f"note for post {pid!r} names no post in this audit; ignored"
+            for pid in notes if pid not in by_id]
 
 
 def apply_mild_swearing(assessments: Sequence[Assessment]) -> None:

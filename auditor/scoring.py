@@ -52,7 +52,7 @@ class Assessment:
     decision: str = ""  # a reviewer's decision: "" | dismissed | confirmed | deleted
     topics: list[str] = field(default_factory=list)  # protected topics (HR mode only): religion, workplace
     display: str = "show"  # HR mode: show | count | withhold (self mode: always show)
-    excluded: str | None = None  # why a flagged post does not count toward the tier (dismissed, withheld, ...)
+    excluded: str | None = None  # why a flagged post does not count toward the tier (dismissed, withheld…)
 
     @property
     def section(self) -> str:
@@ -154,7 +154,7 @@ def _n(count: int, noun: str) -> str:
 
 
 def _weigh(assessments: Sequence[Assessment], policy: Policy) -> tuple[dict, dict, dict]:
-    """Per severity: the recency- and category-weighted count of counted posts, their number, their categories."""
+    """Per severity: the recency- and category-weighted count of counted posts, their number, categories."""
     rule = policy.overall
     weighted = dict.fromkeys(SEVERITIES, 0.0)
     posts_at = dict.fromkeys(SEVERITIES, 0)
@@ -200,7 +200,8 @@ def coverage(assessments: Sequence[Assessment], policy: Policy) -> dict[str, Any
     read = sum(a.assessed for a in own)
     share = read / len(own) if own else 0.0
     return {"assessed": read, "own_posts": len(own), "share": round(share, 4),
-            "minimum": policy.min_assessed_share, "sufficient": bool(own) and share >= policy.min_assessed_share}
+            "minimum": policy.min_assessed_share,
+            "sufficient": bool(own) and share >= policy.min_assessed_share}
 
 
 def _breakdown(assessments: Sequence[Assessment], policy: Policy) -> dict[str, int]:
@@ -230,7 +231,8 @@ def _breakdown_words(b: dict[str, int], policy: Policy) -> str:
     if apart:
         counted = " (this policy counts reposts)" if policy.reposts == "count" else ""
         text += f" Listed apart: {' and '.join(apart)}{counted}."
-    return text + " A post flagged in two categories is one post here and appears in both rows of the category table."
+    return text + (" A post flagged in two categories is one post here and appears in both rows of the "
+                   "category table.")
 
 
 def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str, Any]) -> dict[str, Any]:
@@ -253,8 +255,9 @@ def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str
         found = "No flagged post counts toward the tier under this policy."
     if tier == "insufficient-coverage":
         share = f"{cover['share']:.0%}" if cover["own_posts"] else "none"
-        reason = (f"The models could read only {cover['assessed']} of the person's {cover['own_posts']} own posts "
-                  f"({share}); this policy needs at least {cover['minimum']:.0%} before it gives a verdict, so "
+        reason = (f"The models could read only {cover['assessed']} of the person's {cover['own_posts']} own "
+                  f"posts ({share}); this policy needs at least {cover['minimum']:.0%} before it gives a "
+                  "verdict, so "
                   "the report cannot say the person is clear. Read the not-assessed posts listed below.")
         if cond or posts_at["low"]:
             reason += f" In the part that was read: {found}"
@@ -288,7 +291,7 @@ def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str
 
 def _category_table(assessments: Sequence[Assessment], policy: Policy) -> list[dict[str, Any]]:
     rows = []
-    assessments = [a for a in assessments if a.display != "withhold"]  # HR: withheld posts are not counted here
+    assessments = [a for a in assessments if a.display != "withhold"]  # HR: withheld posts are left out
     own = [a for a in assessments if a.assessed and a.section == "authored"]
     for c in CATEGORIES:
         hit = [a for a in own if c in a.flags]
@@ -317,7 +320,7 @@ def _months(first: str, last: str) -> list[str]:
 
 
 def _timeline(assessments: Sequence[Assessment], policy: Policy) -> list[dict[str, Any]]:
-    """Per month: own posts assessed and not assessed, and the flags per category that count toward the tier."""
+    """Per month: own posts assessed and not assessed, and the flags per category counted toward the tier."""
     in_scope = [a for a in assessments if a.post.created_at and a.display != "withhold"
                 and (a.section == "authored" or (a.section == "repost" and policy.reposts == "count"))]
     if not in_scope:
@@ -426,8 +429,8 @@ def summarise(
         "categories": _category_table(assessments, policy),
         "timeline": _timeline(assessments, policy),
         "mode": mode,
-        "audit": {"mode": mode, "date": now.date().isoformat(), "since": None, "before_since": 0, "preset": None,
-                  "consent": None, "hidden": None, "notes_file": None, "notes_warnings": []},
+        "audit": {"mode": mode, "date": now.date().isoformat(), "since": None, "before_since": 0,
+                  "preset": None, "consent": None, "hidden": None, "notes_file": None, "notes_warnings": []},
         "flagged": [],
         "not_assessed": [not_assessed_entry(a, post_account[id(a.post)], with_text=mode != "hr")
                          for a in assessments if not a.assessed],

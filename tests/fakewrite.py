@@ -2,7 +2,8 @@
 record/status, delete it. They hold an in-memory set of posts so tests can prove exactly what was deleted.
 
 Shapes follow the real APIs (see shared/docs/formats.md and the atproto lexicons):
-- ``POST /xrpc/com.atproto.server.createSession`` {identifier, password} → {accessJwt, refreshJwt, handle, did}
+- ``POST /xrpc/com.atproto.server.createSession`` {identifier, password}
+  → {accessJwt, refreshJwt, handle, did}
 - ``GET /xrpc/com.atproto.server.getSession`` → {handle, did}
 - ``GET /xrpc/com.atproto.repo.getRecord?repo&collection&rkey`` → {uri, cid, value} | 400 RecordNotFound
 - ``POST /xrpc/com.atproto.repo.deleteRecord`` {repo, collection, rkey} → {commit: {cid, rev}}
@@ -36,8 +37,10 @@ class FakeWriteServer:
     """One server on 127.0.0.1 playing both a Bluesky PDS and a Mastodon instance."""
 
     def __init__(self, *, did: str = "did:plc:selfcheck", handle: str = "sam.example.com",
-                 password: str = "app-pass-1234", token: str = "mastodon-token", account_id: str = "7") -> None:
-        self.did, self.handle, self.password, self.token, self.account_id = did, handle, password, token, account_id
+                 password: str = "app-pass-1234", token: str = "mastodon-token",
+                 account_id: str = "7") -> None:
+        self.did, self.handle, self.password = did, handle, password
+        self.token, self.account_id = token, account_id
         self.records: dict[str, dict] = {}  # at-uri -> record value
         self.statuses: dict[str, dict] = {}  # id -> status
         self.deleted: list[str] = []  # what was deleted, in order (at-uris and status ids)
@@ -58,7 +61,8 @@ class FakeWriteServer:
     def add_status(self, sid: str, text: str, owner: str | None = None) -> None:
         acct = owner or self.account_id
         self.statuses[sid] = {
-            "id": sid, "created_at": "2025-01-02T03:04:05.000Z", "visibility": "public", "content": f"<p>{text}</p>",
+            "id": sid, "created_at": "2025-01-02T03:04:05.000Z", "visibility": "public",
+            "content": f"<p>{text}</p>",
             "url": f"{self.url}/@sam/{sid}", "uri": f"{self.url}/users/sam/statuses/{sid}",
             "account": {"id": acct, "username": "sam", "acct": "sam", "display_name": "Sam",
                         "url": f"{self.url}/@sam", "created_at": "2020-01-01T00:00:00.000Z"},
@@ -102,8 +106,9 @@ class FakeWriteServer:
         body = req.rfile.read(length) if length else b""
         with self._lock:
             self.log.append(f"{method} {parts.path}")
-            status, payload = self._answer(method, parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()},
-                                           body, req.headers.get("Authorization", ""))
+            query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+            auth = req.headers.get("Authorization", "")
+            status, payload = self._answer(method, parts.path, query, body, auth)
         data = json.dumps(payload).encode()
         req.send_response(status)
         req.send_header("Content-Type", "application/json; charset=utf-8")

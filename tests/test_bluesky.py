@@ -292,14 +292,16 @@ def test_replies_and_quotes_get_the_text_they_answer(monkeypatch, tmp_path) -> N
     ref = {"uri": parent, "cid": "bafyreiparent"}
     recs = {
         "app.bsky.feed.post/3kreply00000a": {"$type": "app.bsky.feed.post", "text": "you are wrong",
-                                             "createdAt": "2024-03-01T10:00:00Z", "reply": {"root": ref, "parent": ref}},
+                                             "createdAt": "2024-03-01T10:00:00Z",
+                                             "reply": {"root": ref, "parent": ref}},
         "app.bsky.feed.post/3kquote00000a": {"$type": "app.bsky.feed.post", "text": "look at this",
                                              "createdAt": "2024-03-02T10:00:00Z", "embed": {
                                                  "$type": "app.bsky.embed.record",
                                                  "record": {"uri": quoted, "cid": "bafyreiquoted"}}},
     }
     views = {u: {"uri": u, "author": {"did": OTHER, "handle": "bob.example.com"},
-                 "record": {"$type": "app.bsky.feed.post", "text": f"text of {u[-13:]}", "createdAt": "2024-01-01T00:00:00Z"}}
+                 "record": {"$type": "app.bsky.feed.post", "text": f"text of {u[-13:]}",
+                            "createdAt": "2024-01-01T00:00:00Z"}}
              for u in (parent, quoted)}
     with FakeServer() as server:
         install_bluesky(server, handle=HANDLE, did=DID, car=build_repo_car(DID, recs), post_views=views)

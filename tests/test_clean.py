@@ -1,4 +1,4 @@
-"""auditor clean: exactly the planned posts go, only with --apply, after a backup; bad plans stop before anything."""
+"""auditor clean: exactly the planned posts go, only with --apply, after a backup; bad plans stop first."""
 
 from __future__ import annotations
 
@@ -57,7 +57,8 @@ def test_dry_run_deletes_nothing_and_sends_nothing(server, tmp_path):
     plan, _, _ = populated(server, tmp_path)
     result = CliRunner().invoke(app, ["clean", str(plan)])
     assert result.exit_code == 0, result.output
-    assert "would delete 4 post(s)" in result.output and "https://x.com/sam/status/1234567890" in result.output
+    assert "would delete 4 post(s)" in result.output
+    assert "https://x.com/sam/status/1234567890" in result.output
     assert server.log == [] and server.deleted == []
     assert len(server.records) == 3 and len(server.statuses) == 3
 
@@ -74,8 +75,10 @@ def test_apply_deletes_exactly_the_planned_posts_after_a_backup(server, tmp_path
     assert {b["id"] for b in backup} == {b1, b3, "101", "103"}
     assert any(b["post"].get("value", {}).get("text") == "what an idiot" for b in backup)
     # every backup was written before the first delete request
-    first_delete = next(i for i, e in enumerate(server.log) if e.startswith(("DELETE", "POST /xrpc/com.atproto.repo.del")))
-    fetches = [i for i, e in enumerate(server.log) if "getRecord" in e or e.startswith("GET /api/v1/statuses/")]
+    deletes = ("DELETE", "POST /xrpc/com.atproto.repo.deleteRecord")
+    first_delete = next(i for i, e in enumerate(server.log) if e.startswith(deletes))
+    fetches = [i for i, e in enumerate(server.log)
+               if "getRecord" in e or e.startswith("GET /api/v1/statuses/")]
     assert len(fetches) == 4 and max(fetches) < first_delete
     log = [json.loads(ln) for ln in (tmp_path / "cleanup.clean-log.jsonl").read_text().splitlines()]
     assert sorted(e["id"] for e in log if e["action"] == "deleted") == sorted([b1, b3, "101", "103"])

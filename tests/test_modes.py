@@ -147,8 +147,9 @@ def test_hr_mode_refuses_without_consent_in_one_line(tmp_path):
     ]
     env = {k: v for k, v in os.environ.items() if k != "AUDITOR_DEBUG"}
     for args, needle in cases:
-        proc = subprocess.run([sys.executable, "-m", "auditor", "audit", str(src), "--out", str(tmp_path / "o"),
-                               *args], capture_output=True, text=True, env=env, timeout=120)
+        proc = subprocess.run([sys.executable, "-m", "auditor", "audit", str(src), "--out",
+                               str(tmp_path / "o"), *args], capture_output=True, text=True, env=env,
+                              timeout=120)
         assert proc.returncode == 2, (args, proc.stderr)
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and needle in lines[0] and lines[0].startswith("auditor: error:"), proc.stderr
@@ -156,11 +157,12 @@ def test_hr_mode_refuses_without_consent_in_one_line(tmp_path):
 
 
 def test_consent_from_the_person_file(stub, tmp_path):
-    src = write_posts(tmp_path / "posts.jsonl", [_row("1", INSULT), *[_row(str(5 + i), t) for i, t in
-                                                                      enumerate(HARMLESS)]])
+    write_posts(tmp_path / "posts.jsonl", [_row("1", INSULT), *[_row(str(5 + i), t) for i, t in
+                                                                enumerate(HARMLESS)]])
     person = tmp_path / "sam.yaml"
     person.write_text(f"name: Sam Doe\naccounts: [posts.jsonl]\nconsent:\n  date: {TODAY.isoformat()}\n"
-                      "  scope: public posts, last 5 years\n  requested_by: Dana Lee (HR)\n", encoding="utf-8")
+                      "  scope: public posts, last 5 years\n  requested_by: Dana Lee (HR)\n",
+                      encoding="utf-8")
     result = CliRunner().invoke(app, ["audit", "--person-file", str(person), "--mode", "hr", "--no-pdf",
                                       "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
@@ -186,7 +188,8 @@ def test_withholding_preset_keeps_protected_text_out_of_every_hr_output(stub, tm
     result, folder = audit(tmp_path, rows, *HR_CONSENT, "--preset", "us-ca")
     assert result.exit_code == 0, result.output
     files = {p.name for p in folder.iterdir()}
-    assert "cleanup.csv" not in files and {"report.html", "report.pdf", "flagged.csv", "summary.json"} <= files
+    assert "cleanup.csv" not in files
+    assert {"report.html", "report.pdf", "flagged.csv", "summary.json"} <= files
     outputs = {name: (folder / name).read_text(encoding="utf-8-sig") for name in
                ("report.html", "flagged.csv", "summary.json")}
     outputs["report.pdf"] = _pdf_text(folder / "report.pdf")
@@ -262,8 +265,8 @@ def test_note_for_an_unknown_post_warns_and_the_rest_renders(stub, tmp_path):
                                                                       enumerate(HARMLESS)]])
     env = {k: v for k, v in os.environ.items() if k != "AUDITOR_DEBUG"}
     proc = subprocess.run([sys.executable, "-m", "auditor", "audit", str(src), "--person", "Sam", "--no-pdf",
-                           "--notes", str(notes), "--out", str(tmp_path / "o")], capture_output=True, text=True,
-                          env=env, timeout=300)
+                           "--notes", str(notes), "--out", str(tmp_path / "o")], capture_output=True,
+                          text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "auditor: warning:" in proc.stderr and "'999'" in proc.stderr
     html = (tmp_path / "o" / "sam" / "report.html").read_text(encoding="utf-8")

@@ -142,5 +142,5 @@ def coverage_svg(assessed: int, total: int, width: int = 720, height: int = 26) 
         f'<svg class="coverage" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{label}"><title>{label}</title>'
         f'<rect x="0" y="0" width="{read_w:.1f}" height="{height}" fill="#3b7d4f"/>'
-        f'<rect x="{read_w:.1f}" y="0" width="{width - read_w:.1f}" height="{height}" fill="{NOT_ASSESSED_COLOR}" '
-        'fill-opacity="0.35"/></svg>')
+        f'<rect x="{read_w:.1f}" y="0" width="{width - read_w:.1f}" height="{height}" '
+        f'fill="{NOT_ASSESSED_COLOR}" fill-opacity="0.35"/></svg>')

@@ -30,12 +30,12 @@ KIND_LABELS = {
 }
 #: What each source cannot give, shown at the end of every report ("*": any other source).
 SOURCE_LIMITS: dict[str, str] = {
-    "x": "the archive the person downloaded; images, videos and the posts they reply to or quote are not in it "
-         "(linked by id instead); likes and direct messages are never read.",
+    "x": "the archive the person downloaded; images, videos and the posts they reply to or quote are not "
+         "in it (linked by id instead); likes and direct messages are never read.",
     "bluesky": "the account's public repository (or its public feed); images are not read; replies show the "
                "post they answer when the server returned it.",
-    "mastodon": "public and unlisted posts; followers-only posts and direct messages are counted only; an export "
-                "holds only the address of each boost.",
+    "mastodon": "public and unlisted posts; followers-only posts and direct messages are counted only; an "
+                "export holds only the address of each boost.",
     "reddit": "public listings stop at the newest 1,000 comments and posts; removed and deleted items are "
               "counted, not read.",
     "linkedin": "feed posts and comments; LinkedIn does not say who could see each post.",

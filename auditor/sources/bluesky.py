@@ -461,7 +461,7 @@ def _hydrate_reposts(http: HttpClient, posts: list[Post]) -> list[str]:
 
 
 def _hydrate_context(http: HttpClient, posts: list[Post]) -> None:
-    """Fetch the text of the posts that replies answer and quotes quote (others' posts; best effort, 25 a call).
+    """Fetch the text of the posts replies answer and quotes quote (others' posts; best effort, 25 a call).
 
     Stored as ``extra["in_reply_to_text"]`` / ``extra["quoted_text"]`` for the report; never classified.
     """
@@ -470,7 +470,9 @@ def _hydrate_context(http: HttpClient, posts: list[Post]) -> None:
     for p in posts:
         for ref_key, text_key in (("in_reply_to", "in_reply_to_text"), ("quoted_uri", "quoted_text")):
             ref = p.extra.get(ref_key)
-            if isinstance(ref, str) and ref.startswith("at://") and ref not in own and text_key not in p.extra:
+            if not isinstance(ref, str) or ref in own or text_key in p.extra:
+                continue
+            if ref.startswith("at://"):
                 wanted.setdefault(ref, []).append((p, text_key))
     uris = list(wanted)
     for i in range(0, len(uris), 25):

@@ -87,7 +87,7 @@ def _csv(lines: Iterable[str], where: str) -> Iterator[tuple[int, dict[str, Any]
 
 
 def _is_plain_text(first: str, source: str | Path) -> bool:
-    """Plain text (one post per line): not a .csv file, and the first line is no CSV header with a text column."""
+    """Plain text (one post per line): not a .csv file, and the first line is no CSV header with text."""
     if str(source) != STDIN and Path(source).suffix.lower() in (".csv", ".tsv", ".jsonl", ".json"):
         return False
     try:
