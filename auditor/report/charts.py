@@ -139,7 +139,8 @@ def coverage_svg(assessed: int, total: int, width: int = 720, height: int = 26) 
     label = escape(f"{assessed} of {total} own posts assessed ({assessed / total:.0%}); "
                    f"{total - assessed} not assessed")
     return Markup(
-        f'<svg class="coverage" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="coverage" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        'preserveAspectRatio="none" role="img" '
         f'aria-label="{label}"><title>{label}</title>'
         f'<rect x="0" y="0" width="{read_w:.1f}" height="{height}" fill="#3b7d4f"/>'
         f'<rect x="{read_w:.1f}" y="0" width="{width - read_w:.1f}" height="{height}" '
