@@ -159,6 +159,9 @@ def run_audit(
         "notes_file": Path(notes_path).name if notes_path else None,
         "notes_warnings": warnings,
     })
+    if hr_preset:
+        for row in summary["categories"]:  # a withheld category shows no numbers in the table
+            row["display"] = hr_preset.mode(row["category"])
     if mode == "self":
         from auditor.cleanup import plan_groups
 

@@ -355,3 +355,14 @@ def test_japanese_and_emoji_reach_the_pdf_as_glyphs(stub, tmp_path):
     fonts = {str(f.get_object()["/BaseFont"]) for page in reader.pages
              for f in page["/Resources"].get("/Font", {}).values()}
     assert any("Noto-Sans-CJK" in f for f in fonts) and any("Color-Emoji" in f for f in fonts), fonts
+
+
+def test_withheld_category_shows_no_numbers_and_demo_names_tier_and_report(tmp_path):
+    result = CliRunner().invoke(app, ["audit", "--demo", "--no-pdf", "--out", str(tmp_path / "demo"),
+                                      *HR_CONSENT, "--preset", "eu"])
+    assert result.exit_code == 0, result.output
+    folder = next((tmp_path / "demo").iterdir())
+    politics = next(c for c in summary_of(folder)["categories"] if c["category"] == "politics")
+    assert politics["display"] == "withhold" and politics["flagged"] == 0
+    assert "withheld under preset eu" in (folder / "report.html").read_text(encoding="utf-8")
+    assert "overall tier" in result.stderr and str(folder / "report.html") in result.stderr
