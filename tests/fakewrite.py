@@ -21,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from fakeserver import start_loopback, stop_loopback
+
 
 def _b64(obj: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
@@ -90,15 +92,11 @@ class FakeWriteServer:
             def do_DELETE(self) -> None:  # noqa: N802
                 server._serve(self, "DELETE")
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True).start()
+        self._httpd = start_loopback(_Handler)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._httpd:
-            self._httpd.shutdown()
-            self._httpd.server_close()
+        stop_loopback(self._httpd)
 
     def _serve(self, req: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(req.path)
