@@ -66,5 +66,6 @@ def apply_preset(assessments: Sequence[Assessment], preset: Preset) -> dict[str,
         elif a.display == "count":
             counted.update(k for k in keys if preset.mode(k) == "count")
             a.excluded = "counted only under the HR preset"
-    return {"withheld": withheld, "counted": dict(counted),
+    own = sum(a.display == "withhold" and a.section == "authored" for a in assessments)
+    return {"withheld": withheld, "withheld_own": own, "counted": dict(counted),
             "counted_posts": sum(a.display == "count" for a in assessments)}
