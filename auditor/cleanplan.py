@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from auditor.errors import AuditorError
+from auditor.report.writers import csv_unguard
 from auditor.textfile import read_small_text
 
 #: Platforms auditor reads. Bluesky and Mastodon posts can be deleted through their APIs; the others
@@ -83,8 +84,9 @@ def read_plan(path: Path | str) -> list[PlanRow]:
             cells = {k: (v or "").strip() for k, v in raw.items() if k}
             if not any(cells.values()):
                 continue
-            row = PlanRow(reader.line_num, cells.get("platform", "").lower(), cells.get("id", ""),
-                          cells.get("url", ""), cells.get("reason", ""), cells.get("kind", "") or "post")
+            row = PlanRow(reader.line_num, cells.get("platform", "").lower(),
+                          csv_unguard(cells.get("id", "")), csv_unguard(cells.get("url", "")),
+                          cells.get("reason", ""), cells.get("kind", "") or "post")
             _check(row, where)
             if row.key not in seen:
                 seen.add(row.key)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.categories import LABELS
+from auditor.report.writers import csv_safe
 
 PLAN_COLUMNS = ["platform", "id", "url", "reason", "priority", "kind"]
 #: Priority groups, first to act on first.
@@ -79,10 +80,10 @@ def plan_groups(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def write_plan(summary: Mapping[str, Any], path: Path) -> Path:
-    """cleanup.csv (UTF-8, no formula guard needed: ids, links and our own reasons only)."""
+    """cleanup.csv (UTF-8); ids and links get the spreadsheet formula guard, which `auditor clean` undoes."""
     rows: Sequence[dict[str, Any]] = plan_entries(summary)
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=PLAN_COLUMNS, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({**r, "id": csv_safe(r["id"]), "url": csv_safe(r["url"])} for r in rows)
     return path

@@ -89,6 +89,8 @@ def audit(
     from auditor.consent import make_consent
     from auditor.pipeline import demo_source, run_audit
 
+    if preset is not None and mode != "hr":
+        raise AuditorError("--preset", "applies to HR reports only: add --mode hr")
     if fail_on is not None and fail_on not in FAIL_LEVELS:
         raise AuditorError("--fail-on", f"must be one of {', '.join(FAIL_LEVELS)}, got {fail_on!r}")
     specs = list(sources or [])

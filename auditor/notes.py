@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import AuditorError
+from auditor.report.writers import csv_unguard
 from auditor.textfile import parse_yaml, read_small_text
 
 DECISIONS: tuple[str, ...] = ("dismissed", "confirmed", "deleted")
@@ -32,13 +33,8 @@ class Note:
         return self.decision == "dismissed"
 
 
-def _unguard(value: str) -> str:
-    """A cell auditor wrote with a formula guard (leading ') reads back as written."""
-    return value[1:] if value.startswith("'") and value[1:2] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _note(where: str, row: str, post_id: Any, note: Any, decision: Any) -> Note | None:
-    pid = _unguard(str(post_id or "").strip())
+    pid = csv_unguard(str(post_id or "").strip())
     text = " ".join(str(note or "").split())
     dec = str(decision or "").strip().lower()
     if not pid:

@@ -31,6 +31,12 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+def csv_unguard(value: str) -> str:
+    """A cell written through csv_safe, read back as it was written."""
+    guarded = value.startswith("'") and csv_safe(value[1:]) == value
+    return value[1:] if guarded else value
+
+
 def flagged_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per flagged post, worst first, as in the report."""
     rows = []
