@@ -366,3 +366,26 @@ def test_withheld_category_shows_no_numbers_and_demo_names_tier_and_report(tmp_p
     assert politics["display"] == "withhold" and politics["flagged"] == 0
     assert "withheld under preset eu" in (folder / "report.html").read_text(encoding="utf-8")
     assert "overall tier" in result.stderr and str(folder / "report.html") in result.stderr
+
+
+def test_preset_needs_hr_mode_and_person_file_consent_is_checked(tmp_path):
+    from auditor.consent import make_consent
+    from auditor.errors import AuditorError
+    src = write_posts(tmp_path / "p.jsonl", [_row("1", HARMLESS[0])])
+    result = CliRunner().invoke(app, ["audit", str(src), "--preset", "eu", "--out", str(tmp_path / "o")])
+    assert isinstance(result.exception, AuditorError) and "add --mode hr" in str(result.exception)
+    with pytest.raises(AuditorError, match="sam.yaml: consent record has no requested by"):
+        make_consent({"date": "2026-01-02", "scope": "all"}, "sam.yaml", TODAY)
+    with pytest.raises(AuditorError, match="consent date must be YYYY-MM-DD"):
+        make_consent({"date": "last week", "scope": "all", "requested_by": "HR"}, "sam.yaml", TODAY)
+
+
+def test_cleanup_ids_are_formula_guarded_and_read_back(tmp_path):
+    from auditor.cleanplan import read_plan
+    from auditor.cleanup import write_plan
+    summary = {"flagged": [{"id": "=cmd", "platform": "x", "url": "https://x.com/a/status/1",
+                            "section": "authored", "severity": "high", "flags": ["insult"],
+                            "evidence": {"insult": ["idiot"]}}]}
+    path = write_plan(summary, tmp_path / "cleanup.csv")
+    assert "'=cmd" in path.read_text(encoding="utf-8")
+    assert [r.id for r in read_plan(path)] == ["=cmd"]
