@@ -38,9 +38,6 @@ def _flag_types_hidden() -> None:
 
 
 _flag_types_hidden()
-#: --fail-on levels, mildest first; "insufficient-coverage" fails every level (an audit that could not read
-#: enough of the posts never passes a gate).
-FAIL_LEVELS: tuple[str, ...] = ("low", "medium", "high")
 
 CLASSIFY_BATCH = 4096
 
@@ -87,7 +84,7 @@ def audit(
     """Audit one person: write report.html, report.pdf, flagged.csv, summary.json and (self mode)
     cleanup.csv to OUT/<person>/."""
     from auditor.consent import make_consent
-    from auditor.pipeline import demo_source, run_audit
+    from auditor.pipeline import FAIL_LEVELS, demo_source, run_audit, tier_fails
 
     if preset is not None and mode != "hr":
         raise AuditorError("--preset", "applies to HR reports only: add --mode hr")
@@ -117,8 +114,7 @@ def audit(
     if demo or err.is_terminal:
         report = next((p for p in outcome.files if p.name == "report.html"), outcome.folder)
         print(f"{outcome.person}: overall tier {tier.upper()}. Open the report: {report}", file=sys.stderr)
-    if fail_on and (tier == "insufficient-coverage" or
-                    (tier in FAIL_LEVELS and FAIL_LEVELS.index(tier) >= FAIL_LEVELS.index(fail_on))):
+    if tier_fails(tier, fail_on):
         raise typer.Exit(3)
 
 

@@ -58,6 +58,18 @@ def person_name(results: Sequence[SourceResult], given: str | None) -> str:
 
 
 MODES: tuple[str, ...] = ("self", "hr")
+#: --fail-on levels, mildest first.
+FAIL_LEVELS: tuple[str, ...] = ("low", "medium", "high")
+
+
+def tier_fails(tier: str, fail_on: str | None) -> bool:
+    """Whether an overall tier reaches a --fail-on level; insufficient coverage fails every level (an audit
+    that could not read enough of the posts never passes a gate)."""
+    if not fail_on:
+        return False
+    if tier == "insufficient-coverage":
+        return True
+    return tier in FAIL_LEVELS and FAIL_LEVELS.index(tier) >= FAIL_LEVELS.index(fail_on)
 
 
 def look_back_start(since: date | None, lookback_years: float | None, now: datetime) -> datetime | None:
@@ -129,6 +141,10 @@ def run_audit(
         raise AuditorError("--mode hr", "needs the person's consent record: a consent: block (date, scope, "
                            "requested_by) in the person file, or --consent-date, --consent-scope and "
                            "--requested-by")
+    if consent is not None:  # built by a caller (e.g. a roster): the same checks as the person file's
+        from auditor.consent import make_consent
+
+        consent = make_consent(consent.to_dict(), "consent", (now or datetime.now(timezone.utc)).date())
     policy = load_policy(policy_path)  # a bad policy, preset or notes file fails before any fetching
     hr_preset = load_preset(preset) if mode == "hr" else None
     notes = load_notes(notes_path) if notes_path else {}
