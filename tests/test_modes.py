@@ -389,3 +389,22 @@ def test_cleanup_ids_are_formula_guarded_and_read_back(tmp_path):
     path = write_plan(summary, tmp_path / "cleanup.csv")
     assert "'=cmd" in path.read_text(encoding="utf-8")
     assert [r.id for r in read_plan(path)] == ["=cmd"]
+
+
+def test_classify_honours_each_rows_lang_like_audit(stub, tmp_path):
+    texts = ["merci bien", "ok cool", "Danke schön", "great stuff", "gracias amigo", "si"]
+    rows = [_row(str(i), t, lang=lang) for i, t in enumerate(texts, 1) for lang in ("fr",)]
+    rows += [_row(str(10 + i), t, lang="en") for i, t in enumerate(texts, 1)]
+    result, folder = audit(tmp_path, rows, "--no-pdf")
+    unread_by_audit = {e["id"] for e in summary_of(folder)["not_assessed"]}
+    result = CliRunner().invoke(app, ["classify", "-"], input="".join(json.dumps(r) + "\n" for r in rows))
+    unread_by_classify = {x["id"] for x in map(json.loads, result.output.splitlines()) if "not_assessed" in x}
+    assert unread_by_classify == unread_by_audit
+    assert "3" in unread_by_audit and "13" not in unread_by_audit  # "Danke schön": the row's lang decides
+
+
+def test_formats_lists_only_working_live_sources():
+    result = CliRunner().invoke(app, ["formats"])
+    live = result.output.split("Live public accounts")[1].split("Not available")[0]
+    assert "bsky:" in live and "mastodon:" in live and "twitter:" not in live and "x:" not in live.split()
+    assert "X/Twitter archive" in result.output
