@@ -57,7 +57,8 @@ def context_of(post: Post, index: dict[str, Post], *, with_text: bool = True) ->
         return None
     ref = str(ref) if ref else ""
     target = index.get(ref) if ref else None
-    url = (target.url if target else None) or (_link_for(post.platform, ref) if ref else None)
+    known_url = post.extra.get("in_reply_to_url" if relation == "reply" else "quoted_url")
+    url = (target.url if target else None) or known_url or (_link_for(post.platform, ref) if ref else None)
     if target is not None:
         text = target.raw_text
     if not (text or url or ref):

@@ -160,6 +160,10 @@ def run_audit(
     if progress:
         progress(f"classifying {len(posts):,} posts")
     assessments = assess(posts, classifier, policy, now=now)
+    if mode == "self":  # what flagged live Mastodon replies answer (HR reports show no such text)
+        from auditor.sources.mastodon_api import fetch_parent_texts
+
+        fetch_parent_texts([a.post for a in assessments if a.flags])
     warnings = apply_notes(assessments, notes)
     for w in warnings:
         (warn or progress or (lambda _m: None))(f"{notes_path}: {w}")
