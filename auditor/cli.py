@@ -100,8 +100,9 @@ def audit(
         person = person or listed.name
         consent_raw, consent_where = listed.consent, str(person_file)
     given = {"date": consent_date, "scope": consent_scope, "requested_by": requested_by}
-    if any(given.values()):
-        consent_raw, consent_where = given, "--consent-date/--consent-scope/--requested-by"
+    if any(given.values()):  # flags fill in or override the person file's consent block, field by field
+        consent_raw = {**(consent_raw or {}), **{k: v for k, v in given.items() if v}}
+        consent_where = "--consent-date/--consent-scope/--requested-by"
     consent = make_consent(consent_raw, consent_where, date.today()) if mode == "hr" else None
     if demo:
         specs.append(demo_source())
