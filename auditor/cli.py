@@ -29,7 +29,9 @@ def _flag_types_hidden() -> None:
     """Typer's help shows ``<bool>`` beside on/off flags, which take no value: show nothing there instead."""
     from typer.core import TyperOption
 
-    shown = TyperOption.display_type_rich
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None:  # older Typer: no type column, nothing to hide
+        return
 
     def display_type_rich(self, ctx):  # noqa: ANN001 (Typer's own signature)
         return None if getattr(self, "is_flag", False) else shown(self, ctx)
