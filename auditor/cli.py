@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -42,6 +45,7 @@ def _flag_types_hidden() -> None:
 _flag_types_hidden()
 
 CLASSIFY_BATCH = 4096
+CLASSIFY_BATCH_CHARS = 16 << 20
 
 
 def _status(message: str) -> None:
@@ -170,6 +174,18 @@ def presets() -> None:
         typer.echo(f"{name:8} {p.description} [{hidden}]")
 
 
+def _batch(rows: Iterator[dict]) -> list[dict]:
+    """The next rows to classify together: at most CLASSIFY_BATCH rows and about CLASSIFY_BATCH_CHARS of
+    text, so long lines (up to AUDITOR_MAX_LINE_BYTES each) never pile up in memory."""
+    batch, chars = [], 0
+    for row in islice(rows, CLASSIFY_BATCH):
+        batch.append(row)
+        chars += len(row["text"])
+        if chars >= CLASSIFY_BATCH_CHARS:
+            break
+    return batch
+
+
 @app.command()
 def classify(
     input: Annotated[str, typer.Argument(
@@ -191,7 +207,7 @@ def classify(
 
     def write_all(fh) -> int:
         count = 0
-        while batch := list(islice(rows, CLASSIFY_BATCH)):
+        while batch := _batch(rows):
             results = classifier.classify([r["text"] for r in batch], thresholds=thresholds)
             for row, res in zip(batch, results, strict=True):
                 ok, reason = assessable(row["text"], row.get("lang") or None)  # as `audit` does
@@ -313,8 +329,14 @@ def _fail(message: str) -> None:
     print(" ".join(message.split()), file=sys.stderr, flush=True)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so temporary files and .part folders are removed on the way out."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point: user-facing problems become one line on stderr and a non-zero exit, never a traceback."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except AuditorError as exc:
@@ -326,6 +348,9 @@ def main() -> None:
     except BrokenPipeError:
         sys.exit(1)
     except Exception as exc:  # a bug, not bad input: still one line unless asked for the traceback
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # e.g. stdout onto a full disk
+            _fail(f"auditor: error: {exc.filename or 'output'}: no space left on the disk")
+            sys.exit(2)
         if os.environ.get("AUDITOR_DEBUG"):
             raise
         _fail(f"auditor: internal error: {type(exc).__name__}: {exc} (set AUDITOR_DEBUG=1 for details)")

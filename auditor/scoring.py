@@ -134,6 +134,7 @@ def _count(posts: Sequence[Post], assessments: Sequence[Assessment], policy: Pol
     for section in SECTIONS:
         c[f"flagged_{section}"] = sum(a.section == section for a in flagged)
     dates = [p.created_at for p in public if p.created_at]
+    c["date_unknown"] = len(public) - len(dates)  # no date, or an impossible one: never in the timeline
     c["first"], c["last"] = _iso_date(min(dates, default=None)), _iso_date(max(dates, default=None))
     return c
 
@@ -328,7 +329,8 @@ def _timeline(assessments: Sequence[Assessment], policy: Policy) -> list[dict[st
     empty = {"assessed": 0, "not_assessed": 0, "flagged": 0, **dict.fromkeys(CATEGORIES, 0)}
     by_month: dict[str, dict[str, Any]] = {}
     for a in in_scope:
-        row = by_month.setdefault(a.post.created_at.strftime("%Y-%m"), dict(empty))
+        key = f"{a.post.created_at.year:04d}-{a.post.created_at.month:02d}"  # %Y is unpadded before 1000
+        row = by_month.setdefault(key, dict(empty))
         row["assessed" if a.assessed else "not_assessed"] += 1
         if a.assessed and _counts_toward_overall(a, policy):
             row["flagged"] += bool(a.flags)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from auditor.classify import CATEGORIES
-from auditor.pipeline import demo_source
+from auditor.pipeline import demo_source, person_slug
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -74,8 +74,8 @@ def test_rerun_replaces_report_without_leftovers(tmp_path):
     for _ in range(2):
         proc = run("audit", "--demo", "--out", str(out), "--no-pdf", "--person", "Demo Person")
         assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["demo-person"]
-    assert not (out / "demo-person" / "report.pdf").exists()
+    assert sorted(p.name for p in out.iterdir()) == [person_slug("Demo Person")]
+    assert not (out / person_slug("Demo Person") / "report.pdf").exists()
 
 
 def _classify_lines(path: Path) -> list[dict]:
@@ -256,6 +256,6 @@ def test_lone_surrogates_from_broken_json_escapes(tmp_path):
     out = tmp_path / "out"
     proc = run("audit", str(src), "--out", str(out), "--no-pdf", "--person", "Broken Escapes")
     assert proc.returncode == 0, proc.stderr
-    html = (out / "broken-escapes" / "report.html").read_text(encoding="utf-8")
+    html = (out / person_slug("Broken Escapes") / "report.html").read_text(encoding="utf-8")
     assert "bad \ufffd " in html  # (the next word may be wrapped as evidence)
     assert "\U0001f600" in html or "&#128512;" in html  # the valid pair is joined into one emoji
