@@ -22,6 +22,8 @@ MAX_CARDS = 300
 MAX_PHRASE = 200
 #: Rows in the report's list of not-assessed posts; summary.json lists them all.
 MAX_NOT_ASSESSED_ROWS = 500
+#: Rows per group of the clean-up plan in the report; cleanup.csv holds them all.
+MAX_PLAN_ROWS = 300
 #: Longer posts are shown as excerpts around their evidence; flagged.csv and summary.json keep the full text.
 MAX_CARD_CHARS = 3000
 EXCERPT_CONTEXT = 300
@@ -241,7 +243,8 @@ def render_html(summary: Mapping[str, Any], assessments: Sequence[Any] | None = 
         coverage_chart=coverage_svg(cover.get("assessed", 0), cover.get("own_posts", 0)),
         unread=unread,
         unread_total=len(summary.get("not_assessed", [])),
-        cleanup=[{**g, "posts": [{**p, "href": safe_url(p.get("url"))} for p in g["posts"]]}
+        cleanup=[{**g, "total": len(g["posts"]),
+                  "posts": [{**p, "href": safe_url(p.get("url"))} for p in g["posts"][:MAX_PLAN_ROWS]]}
                  for g in summary.get("cleanup") or []],
         audit=summary.get("audit") or {},
         reason_text=reason_text,
