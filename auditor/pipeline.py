@@ -196,7 +196,9 @@ def run_audit(
     if mode == "self":  # what flagged live Mastodon replies answer (HR reports show no such text)
         from auditor.sources.mastodon_api import fetch_parent_texts
 
-        fetch_parent_texts([a.post for a in assessments if a.flags])
+        # only live Mastodon sources: auditing a file never goes online
+        live = {id(p) for r in results if r.source.startswith("mastodon:") for p in r.posts}
+        fetch_parent_texts([a.post for a in assessments if a.flags and id(a.post) in live])
     warnings = apply_notes(assessments, notes)
     for w in warnings:
         (warn or progress or (lambda _m: None))(f"{notes_path}: {w}")

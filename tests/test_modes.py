@@ -415,3 +415,14 @@ def test_formats_lists_only_working_live_sources():
     live = result.output.split("Live public accounts")[1].split("Not available")[0]
     assert "bsky:" in live and "mastodon:" in live and "twitter:" not in live and "x:" not in live.split()
     assert "X/Twitter archive" in result.output
+
+
+def test_auditing_a_file_never_fetches_reply_context(stub, tmp_path, monkeypatch):
+    import auditor.sources.mastodon_api as mastodon_api
+    asked: list = []
+    monkeypatch.setattr(mastodon_api, "fetch_parent_texts", lambda posts: asked.extend(posts))
+    rows = [_row("1", INSULT, platform="mastodon", account="mastodon:@sam@example.social", kind="reply",
+                 extra={"in_reply_to": "12345"}), *[_row(str(10 + i), t) for i, t in enumerate(HARMLESS)]]
+    result, folder = audit(tmp_path, rows, "--no-pdf")
+    assert result.exit_code == 0, result.output
+    assert asked == [] and summary_of(folder)["flagged"][0]["context"]["url"] is None
