@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from auditor.cleanplan import DELETABLE, PlanRow, read_plan
 from auditor.errors import AuditorError
+from auditor.fsutil import written_by_auditor
 
 Say = Callable[[str], None]
 DONE = ("deleted", "already gone")
@@ -56,12 +57,21 @@ def _entry(row: PlanRow) -> dict[str, str]:
     return {"at": _now(), "platform": row.platform, "id": row.id, "url": row.url}
 
 
+def _kept_beside(plan: Path, suffix: str) -> Path:
+    """Beside the plan; but beside its report folder when the plan is inside one, since the next audit of that
+    person replaces the report folder whole and would take the backup and the log with it."""
+    plan = plan.resolve()
+    if written_by_auditor(plan.parent):
+        return plan.parent.parent / f"{plan.parent.name}.{plan.stem}{suffix}"
+    return plan.with_name(plan.stem + suffix)
+
+
 def log_path_for(plan: Path) -> Path:
-    return plan.with_name(plan.stem + ".clean-log.jsonl")
+    return _kept_beside(plan, ".clean-log.jsonl")
 
 
 def backup_path_for(plan: Path) -> Path:
-    return plan.with_name(plan.stem + ".backup.jsonl")
+    return _kept_beside(plan, ".backup.jsonl")
 
 
 def done_keys(log: Path) -> set[str]:

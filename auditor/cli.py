@@ -156,7 +156,8 @@ def clean(
     Dry run unless --apply. Credentials come from the environment: AUDITOR_BSKY_HANDLE and
     AUDITOR_BSKY_APP_PASSWORD (AUDITOR_BSKY_PDS, default https://bsky.social); AUDITOR_MASTODON_TOKEN
     (AUDITOR_MASTODON_BASE, default the server in each post's link). Log and backup default to
-    PLAN.clean-log.jsonl and PLAN.backup.jsonl beside the plan.
+    PLAN.clean-log.jsonl and PLAN.backup.jsonl beside the plan; for a plan inside a report folder, beside
+    that folder (FOLDER.cleanup.backup.jsonl), since the next audit replaces the folder whole.
     """
     from auditor.clean import run_clean
 

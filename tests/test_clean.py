@@ -151,3 +151,16 @@ def test_missing_credentials_is_a_clear_error(server, tmp_path, monkeypatch):
     with pytest.raises(AuditorError, match="AUDITOR_BSKY_APP_PASSWORD"):
         run_clean(plan, apply=True, pace=0, say=lambda _m: None)
     assert server.deleted == []
+
+
+def test_backup_and_log_outlive_the_next_audit_of_the_report_folder(server, tmp_path):
+    from auditor.fsutil import MARKER
+    folder = tmp_path / "reports" / "sam-doe-123abc"
+    folder.mkdir(parents=True)
+    (folder / MARKER).write_text("auditor\n")
+    (folder / "summary.json").write_text("{}")
+    plan, b1, b3 = populated(server, folder)
+    run_clean(plan, apply=True, pace=0, say=lambda _m: None)
+    outside = sorted(p.name for p in (tmp_path / "reports").iterdir() if p.is_file())
+    assert outside == ["sam-doe-123abc.cleanup.backup.jsonl", "sam-doe-123abc.cleanup.clean-log.jsonl"]
+    assert not list(folder.glob("*.jsonl"))
