@@ -31,6 +31,7 @@ from auditor.fsutil import written_by_auditor
 Say = Callable[[str], None]
 DONE = ("deleted", "already gone")
 DEFAULT_PACE = 1.0  # seconds between two deletions; servers' own rate-limit answers are honoured too
+RATE_LIMIT_TRIES = 4  # tries per row when a server answers 429
 
 
 class Deleter(Protocol):
@@ -184,6 +185,7 @@ class BlueskyDeleter:
         from atproto.exceptions import AtProtocolError
 
         self._error = AtProtocolError
+        self.sleep: Callable[[float], None] = time.sleep
         self.client = Client(base_url=pds)
         try:
             self.client.login(handle, password, fetch_bsky_profile=False)
@@ -214,11 +216,33 @@ class BlueskyDeleter:
 
     def delete(self, row: PlanRow) -> None:
         did, collection, rkey = self._parts(row)
-        try:
-            self.client.com.atproto.repo.delete_record({"repo": did, "collection": collection, "rkey": rkey})
-        except self._error as exc:
-            raise AuditorError(f"row {row.line}", f"cannot delete {row.id} ({_atproto_problem(exc)}); "
-                               "re-run to resume") from None
+        for attempt in range(RATE_LIMIT_TRIES):
+            try:
+                self.client.com.atproto.repo.delete_record(
+                    {"repo": did, "collection": collection, "rkey": rkey})
+                return
+            except self._error as exc:
+                wait = _rate_limited_for(exc)
+                if wait is None or attempt == RATE_LIMIT_TRIES - 1:
+                    problem = _atproto_problem(exc)
+                    raise AuditorError(f"row {row.line}", f"cannot delete {row.id} ({problem}); "
+                                       "re-run to resume") from None
+                self.sleep(wait)  # the PDS said how long: wait (bounded), then try the same row again
+
+
+def _rate_limited_for(exc: BaseException) -> float | None:
+    """Seconds a 429 asks to wait (Retry-After or RateLimit-Reset), capped by AUDITOR_MAX_WAIT; else None."""
+    from auditor.sources.http import HttpConfig, rate_limit_wait
+
+    response = getattr(exc, "response", None)
+    if getattr(response, "status_code", None) != 429:
+        return None
+    headers = {str(k).lower(): str(v) for k, v in (getattr(response, "headers", None) or {}).items()}
+    wait = rate_limit_wait(headers)
+    limit = HttpConfig.from_env().max_wait
+    if wait is not None and wait > limit:
+        return None  # longer than the user allows: stop; a re-run resumes later
+    return 5.0 if wait is None else wait
 
 
 def _atproto_problem(exc: BaseException) -> str:

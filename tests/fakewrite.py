@@ -47,6 +47,7 @@ class FakeWriteServer:
         self.statuses: dict[str, dict] = {}  # id -> status
         self.deleted: list[str] = []  # what was deleted, in order (at-uris and status ids)
         self.log: list[str] = []  # "METHOD path"
+        self.rate_limit_deletes = 0  # answer this many deleteRecord calls with 429 (Retry-After: 0) first
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
 
@@ -109,6 +110,8 @@ class FakeWriteServer:
             status, payload = self._answer(method, parts.path, query, body, auth)
         data = json.dumps(payload).encode()
         req.send_response(status)
+        if status == 429:
+            req.send_header("Retry-After", "0")
         req.send_header("Content-Type", "application/json; charset=utf-8")
         req.send_header("Content-Length", str(len(data)))
         req.end_headers()
@@ -154,6 +157,9 @@ class FakeWriteServer:
                 return 400, {"error": "RecordNotFound", "message": f"Could not locate record: {uri}"}
             return 200, {"uri": uri, "cid": "bafyreifakecid", "value": self.records[uri]}
         if nsid == "com.atproto.repo.deleteRecord" and method == "POST":
+            if self.rate_limit_deletes > 0:
+                self.rate_limit_deletes -= 1
+                return 429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}
             d = json.loads(body or b"{}")
             if d.get("repo") != self.did:
                 return 401, {"error": "InvalidRequest", "message": "repo does not match the session"}

@@ -164,3 +164,11 @@ def test_backup_and_log_outlive_the_next_audit_of_the_report_folder(server, tmp_
     outside = sorted(p.name for p in (tmp_path / "reports").iterdir() if p.is_file())
     assert outside == ["sam-doe-123abc.cleanup.backup.jsonl", "sam-doe-123abc.cleanup.clean-log.jsonl"]
     assert not list(folder.glob("*.jsonl"))
+
+
+def test_a_rate_limited_delete_waits_and_goes_on(server, tmp_path):
+    plan, b1, b3 = populated(server, tmp_path)
+    server.rate_limit_deletes = 2
+    result = run_clean(plan, apply=True, pace=0, say=lambda _m: None)
+    assert result.deleted == 4 and sorted(server.deleted) == sorted([b1, b3, "101", "103"])
+    assert sum(e == "POST /xrpc/com.atproto.repo.deleteRecord" for e in server.log) == 4  # 2 refused + 2 done
