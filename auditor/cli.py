@@ -198,7 +198,7 @@ def classify(
     """Score texts: one JSON line per input row, same order, with scores, flags and evidence."""
     from auditor.classify import CATEGORIES, Classifier
     from auditor.fsutil import atomic_file
-    from auditor.lang import assessable
+    from auditor.lang import assess_languages
     from auditor.policy import load_policy
     from auditor.sources.tabular import read_rows
 
@@ -209,9 +209,10 @@ def classify(
     def write_all(fh) -> int:
         count = 0
         while batch := _batch(rows):
-            results = classifier.classify([r["text"] for r in batch], thresholds=thresholds)
-            for row, res in zip(batch, results, strict=True):
-                ok, reason = assessable(row["text"], row.get("lang") or None)  # as `audit` does
+            texts = [r["text"] for r in batch]
+            verdicts = assess_languages(texts, [r.get("lang") for r in batch])  # a row's lang is honoured
+            results = _classified_rows(classifier, texts, verdicts, thresholds)
+            for row, res, (ok, reason) in zip(batch, results, verdicts, strict=True):
                 flags = [c for c in CATEGORIES if ok and res.scores[c] >= thresholds[c]]
                 line = {
                     "id": row["id"],
@@ -231,6 +232,22 @@ def classify(
         with atomic_file(output) as fh:
             n = write_all(fh)
     _status(f"classified {n:,} texts")
+
+
+def _classified_rows(classifier, texts: list[str], verdicts: list[tuple[bool, str | None]],
+                     thresholds: dict[str, float]) -> list:
+    """Scores for every row; evidence only for rows whose language is assessed (the rest: scores only)."""
+    from auditor.classify import CATEGORIES, Classification
+
+    ok_rows = [i for i, (ok, _) in enumerate(verdicts) if ok]
+    results: list = [None] * len(texts)
+    assessed = classifier.classify([texts[i] for i in ok_rows], thresholds=thresholds)
+    for i, res in zip(ok_rows, assessed, strict=True):
+        results[i] = res
+    rest = [i for i, res in enumerate(results) if res is None]
+    for i, row in zip(rest, classifier.predict_proba([texts[i] for i in rest]), strict=True):
+        results[i] = Classification({c: float(p) for c, p in zip(CATEGORIES, row, strict=True)})
+    return results
 
 
 @app.command()

@@ -23,7 +23,7 @@ from typing import Any
 from auditor import __version__
 from auditor.categories import CATEGORIES, LABELS
 from auditor.context import age_words, context_of, post_index
-from auditor.lang import assessable
+from auditor.lang import assess_languages
 from auditor.langnames import language_code, language_name
 from auditor.policy import SEVERITIES, Policy
 from auditor.post import Post
@@ -86,10 +86,9 @@ def assess(
     now = now or datetime.now(timezone.utc)
     out: list[Assessment] = []
     todo: list[Assessment] = []
-    for post in posts:
-        if not _classified(post, policy):
-            continue  # non-public: only counted; ignored reposts: only counted
-        ok, reason = assessable(post.text, post.lang)
+    kept = [p for p in posts if _classified(p, policy)]  # non-public, ignored reposts: only counted
+    for post, (ok, reason) in zip(kept, assess_languages([p.text for p in kept], [p.lang for p in kept]),
+                                  strict=True):
         a = Assessment(post=post, assessed=ok, reason=None if ok else (reason or "not assessed"),
                        weight=recency_weight(post.created_at, now, policy.half_life_days))
         out.append(a)

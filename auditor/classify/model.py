@@ -18,6 +18,7 @@ from auditor.classify.lexicon import Lexicons
 from auditor.classify.store import read_state
 from auditor.classify.windows import scoring_windows
 from auditor.errors import AuditorError
+from auditor.textprep import prepare, prepare_all, source_phrases
 
 MODEL_FILE = "classifier.skops"
 
@@ -102,7 +103,7 @@ class Classifier:
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Raw linear scores (n, 5): one shared vectorisation, one sparse product for all categories."""
-        texts = [t or "" for t in texts]
+        texts = prepare_all(texts)  # as a reader sees them: auditor/textprep.py
         if not texts:
             return np.zeros((0, len(CATEGORIES)))
         return self._raw(texts)
@@ -140,6 +141,7 @@ class Classifier:
         if category not in CATEGORIES:
             raise ValueError(f"unknown category {category!r}")
         j = CATEGORIES.index(category)
-        windows = scoring_windows(text)
+        windows = scoring_windows(prepare(text))
         best = int(np.argmax(self._raw(windows)[:, j])) if len(windows) > 1 else 0
-        return top_phrases(self.featuriser, self.coef[:, j], windows[best], k)  # the window behind the score
+        phrases = top_phrases(self.featuriser, self.coef[:, j], windows[best], k)  # the window behind it
+        return source_phrases(phrases, text)  # as written in the post
