@@ -158,11 +158,14 @@ def atomic_dir(path: Path | str) -> Iterator[Path]:
         remove_stale_parts(path.parent, path.name)
         tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:12]}.part"
         tmp.mkdir()  # unlike mkdtemp, honours the umask, so the report folder gets the usual permissions
-        marker = os.open(tmp / MARKER, os.O_RDWR | os.O_CREAT, 0o644)
+        # The marker appears already locked (made under another name, locked, then renamed), so a concurrent
+        # run never sees this .part folder with an unlocked marker and takes it for a stale one.
+        marker = os.open(tmp / f"{MARKER}.new", os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(marker, fcntl.LOCK_EX)  # held until the end: this .part folder is not stale
+        os.rename(tmp / f"{MARKER}.new", tmp / MARKER)
     except OSError as exc:
         raise _cannot_write(path.parent, exc) from None
     try:
-        fcntl.flock(marker, fcntl.LOCK_EX)  # held until the end: this .part folder is not stale
         os.write(marker, b"Written by auditor. Folders with this file are replaced by the next audit.\n")
         yield tmp
         with _folder_lock(path.parent), _signals_held():
