@@ -24,7 +24,7 @@ from auditor import __version__
 from auditor.categories import CATEGORIES, LABELS
 from auditor.context import age_words, context_of, post_index
 from auditor.lang import assess_languages
-from auditor.langnames import language_code, language_name
+from auditor.langnames import language_of
 from auditor.policy import SEVERITIES, Policy
 from auditor.post import Post
 from auditor.sources.base import SourceResult
@@ -451,8 +451,8 @@ def summarise(
 def not_assessed_entry(a: Assessment, account: str, *, with_text: bool) -> dict[str, Any]:
     """A post the models could not read, for a human reader of its language: language by name, link."""
     p = a.post
-    code = language_code(a.reason, p.lang)
+    code, name = language_of(a.reason)
     return {"id": p.id, "platform": p.platform, "account": account, "kind": p.kind, "section": a.section,
             "date": p.created_at.isoformat() if p.created_at else None, "url": p.url,
-            "language": code, "language_name": language_name(code), "reason": a.reason,
+            "language": code, "language_name": name, "reason": a.reason,
             "text": p.raw_text[:280] if with_text else None}

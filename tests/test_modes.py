@@ -404,8 +404,10 @@ def test_classify_honours_each_rows_lang_like_audit(stub, tmp_path):
     rows += [_row(str(10 + i), t, lang="en") for i, t in enumerate(texts, 1)]
     result, folder = audit(tmp_path, rows, "--no-pdf")
     unread_by_audit = {e["id"] for e in summary_of(folder)["not_assessed"]}
-    result = CliRunner().invoke(app, ["classify", "-"], input="".join(json.dumps(r) + "\n" for r in rows))
-    unread_by_classify = {x["id"] for x in map(json.loads, result.output.splitlines()) if "not_assessed" in x}
+    proc = subprocess.run([sys.executable, "-m", "auditor", "classify", "-"], capture_output=True, text=True,
+                          input="".join(json.dumps(r) + "\n" for r in rows), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    unread_by_classify = {x["id"] for x in map(json.loads, proc.stdout.splitlines()) if "not_assessed" in x}
     assert unread_by_classify == unread_by_audit
     assert "3" in unread_by_audit and "13" not in unread_by_audit  # "Danke schön": the row's lang decides
 

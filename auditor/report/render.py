@@ -12,7 +12,6 @@ import jinja2
 from markupsafe import Markup, escape
 
 from auditor.categories import CATEGORIES, LABELS, MEANINGS
-from auditor.langnames import language_code, language_name
 from auditor.report.charts import COLORS, MONTHS, coverage_svg, month_label, timeline_svg
 from auditor.resources import reports_dir
 from auditor.topics import TOPIC_LABELS
@@ -166,14 +165,6 @@ def _card(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def reason_text(reason: str) -> str:
-    """``language 'es' not covered`` → ``Spanish (es): a language the models do not cover``."""
-    code = language_code(reason, None)
-    if code and "not covered" in reason:
-        return f"{language_name(code)} ({code}): a language the models do not cover"
-    return reason
-
-
 def _context_view(context: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The post a reply answers, or the one a quote quotes: its text when known, else a link."""
     if not context:
@@ -247,7 +238,6 @@ def render_html(summary: Mapping[str, Any], assessments: Sequence[Any] | None = 
                   "posts": [{**p, "href": safe_url(p.get("url"))} for p in g["posts"][:MAX_PLAN_ROWS]]}
                  for g in summary.get("cleanup") or []],
         audit=summary.get("audit") or {},
-        reason_text=reason_text,
         topic_labels={**LABELS, **TOPIC_LABELS},
         source_limits=SOURCE_LIMITS,
         safe_url=safe_url,
