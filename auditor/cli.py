@@ -108,7 +108,7 @@ def audit(
     """Audit one person (OUT/<person>/: report.html, report.pdf, flagged.csv, summary.json and, in self mode,
     cleanup.csv) or a roster."""
     from auditor.consent import make_consent
-    from auditor.pipeline import FAIL_LEVELS, demo_source, run_audit, tier_fails
+    from auditor.pipeline import FAIL_LEVELS, check_mode, demo_source, run_audit, tier_fails
 
     progress.set_quiet(quiet)
 
@@ -135,6 +135,11 @@ def audit(
         consent_raw = {**(consent_raw or {}), **{k: v for k, v in given.items() if v}}
         consent_where = "--consent-date/--consent-scope/--requested-by"
     consent = make_consent(consent_raw, consent_where, date.today()) if mode == "hr" else None
+    check_mode(mode, consent)  # before the store is opened: a refused run leaves nothing behind
+    if mode == "hr":
+        from auditor.presets import load_preset
+
+        load_preset(preset)
     if demo:
         specs.append(demo_source())
     extra = {"mode": mode, "preset": preset, "consent": consent, "notes_path": notes,

@@ -96,6 +96,16 @@ MODES: tuple[str, ...] = ("self", "hr")
 FAIL_LEVELS: tuple[str, ...] = ("low", "medium", "high")
 
 
+def check_mode(mode: str, consent: Consent | None) -> None:
+    """A known mode; an HR audit only with the person's consent record."""
+    if mode not in MODES:
+        raise AuditorError("--mode", f"must be one of {', '.join(MODES)}, got {mode!r}")
+    if mode == "hr" and consent is None:
+        raise AuditorError("--mode hr", "needs the person's consent record: a consent: block (date, scope, "
+                           "requested_by) in the person file, or --consent-date, --consent-scope and "
+                           "--requested-by")
+
+
 def tier_fails(tier: str, fail_on: str | None) -> bool:
     """Whether an overall tier reaches a --fail-on level; insufficient coverage fails every level (an audit
     that could not read enough of the posts never passes a gate)."""
@@ -175,12 +185,7 @@ def run_audit(
 
     if not specs:
         raise AuditorError("audit", "no SOURCE given (a file, a folder, or platform:account; or --demo)")
-    if mode not in MODES:
-        raise AuditorError("--mode", f"must be one of {', '.join(MODES)}, got {mode!r}")
-    if mode == "hr" and consent is None:
-        raise AuditorError("--mode hr", "needs the person's consent record: a consent: block (date, scope, "
-                           "requested_by) in the person file, or --consent-date, --consent-scope and "
-                           "--requested-by")
+    check_mode(mode, consent)
     if consent is not None:  # built by a caller (e.g. a roster): the same checks as the person file's
         from auditor.consent import make_consent
 

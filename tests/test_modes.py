@@ -48,7 +48,8 @@ def stub(monkeypatch):
 def audit(tmp_path: Path, rows: list[dict], *args: str) -> tuple[object, Path]:
     src = write_posts(tmp_path / "posts.jsonl", rows)
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["audit", str(src), "--person", "Sam Doe", "--out", str(out), *args])
+    result = CliRunner().invoke(app, ["audit", str(src), "--person", "Sam Doe", "--out", str(out),
+                                      "--no-store", *args])
     return result, person_folder(out)
 
 
@@ -170,7 +171,7 @@ def test_consent_from_the_person_file(stub, tmp_path):
                       "  scope: public posts, last 5 years\n  requested_by: Dana Lee (HR)\n",
                       encoding="utf-8")
     result = CliRunner().invoke(app, ["audit", "--person-file", str(person), "--mode", "hr", "--no-pdf",
-                                      "--out", str(tmp_path / "out")])
+                                      "--no-store", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     folder = person_folder(tmp_path / "out")
     s = summary_of(folder)
@@ -368,7 +369,7 @@ def test_withheld_category_shows_no_numbers_and_demo_names_tier_and_report(tmp_p
     result = CliRunner().invoke(app, ["audit", "--demo", "--no-pdf", "--out", str(tmp_path / "demo"),
                                       *HR_CONSENT, "--preset", "eu"])
     assert result.exit_code == 0, result.output
-    folder = next((tmp_path / "demo").iterdir())
+    folder = person_folder(tmp_path / "demo")
     politics = next(c for c in summary_of(folder)["categories"] if c["category"] == "politics")
     assert politics["display"] == "withhold" and politics["flagged"] == 0
     assert "withheld under preset eu" in (folder / "report.html").read_text(encoding="utf-8")
