@@ -429,3 +429,28 @@ def test_auditing_a_file_never_fetches_reply_context(stub, tmp_path, monkeypatch
     result, folder = audit(tmp_path, rows, "--no-pdf")
     assert result.exit_code == 0, result.output
     assert asked == [] and summary_of(folder)["flagged"][0]["context"]["url"] is None
+
+
+def test_withheld_posts_keep_no_text_or_evidence_in_the_store(monkeypatch, tmp_path):
+    import sqlite3
+
+    class VersionedStub(StubClassifier):
+        version = "stub-1.2"
+
+        def evidence(self, text, category, k=3):
+            return []
+
+    monkeypatch.setattr(classify_pkg.Classifier, "load", classmethod(lambda cls, *a, **k: VersionedStub()))
+    rows = [_row("1", INSULT, 10), _row("2", POLITICAL, 20), _row("3", RELIGIOUS, 25),
+            *[_row(str(10 + i), t) for i, t in enumerate(HARMLESS)]]
+    src = write_posts(tmp_path / "posts.jsonl", rows)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["audit", str(src), "--person", "Sam Doe", "--out", str(out), "--no-pdf",
+                                      *HR_CONSENT, "--preset", "us-ca"])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(out / "auditor.db") as db:
+        stored = dict(db.execute("SELECT post_id, text FROM posts"))
+        evidence = " ".join(e for (e,) in db.execute("SELECT evidence FROM classifications") if e)
+    assert stored["1"] == INSULT and stored["10"] == HARMLESS[0]  # shown posts keep their text
+    assert stored["2"] is None and stored["3"] is None  # withheld under us-ca: hashes and scores only
+    assert "senator" not in evidence and "church" not in evidence
