@@ -16,7 +16,11 @@ SEVERITIES: tuple[str, ...] = ("high", "medium", "low")  # worst first
 REPOST_MODES: tuple[str, ...] = ("separate", "count", "ignore")
 MAX_POLICY_BYTES = 256 * 1024
 
-_TOP_KEYS = {"name", "version", "description", "categories", "overall", "reposts", "half_life_days"}
+_TOP_KEYS = {"name", "version", "description", "categories", "overall", "reposts", "half_life_days",
+             "min_assessed_share", "lookback_years", "pdf_max_cards"}
+#: Below this share of own posts assessed the verdict is "insufficient-coverage" (never clear), by default.
+DEFAULT_MIN_ASSESSED_SHARE = 0.5
+PDF_MAX_CARDS = 50  # flagged posts shown per section of the PDF unless the policy says otherwise
 _CATEGORY_KEYS = {"flag_at", "medium_at", "high_at", "counts_toward_overall", "weight", "cap"}
 
 
@@ -48,6 +52,9 @@ class Policy:
     overall: OverallRule
     reposts: str = "separate"  # "separate" | "count" | "ignore"
     half_life_days: float | None = None
+    min_assessed_share: float = DEFAULT_MIN_ASSESSED_SHARE  # coverage below this: "insufficient-coverage"
+    lookback_years: float | None = None  # only posts from the last N years are audited (None: all)
+    pdf_max_cards: int = PDF_MAX_CARDS  # the PDF shows this many flagged posts per section, worst first
     source: str = field(default="", compare=False)  # the file it came from
 
     def severity(self, category: str, score: float) -> str | None:
@@ -74,6 +81,9 @@ class Policy:
             },
             "reposts": self.reposts,
             "half_life_days": self.half_life_days,
+            "min_assessed_share": self.min_assessed_share,
+            "lookback_years": self.lookback_years,
+            "pdf_max_cards": self.pdf_max_cards,
         }
 
 
@@ -196,6 +206,14 @@ def _parse(data: Any, where: str) -> Policy:
     half_life = data.get("half_life_days")
     if half_life is not None:
         half_life = _number(half_life, where, "half_life_days", 1.0, 365_000.0)
+    share = _number(data.get("min_assessed_share", DEFAULT_MIN_ASSESSED_SHARE), where, "min_assessed_share",
+                    0.0, 1.0)
+    lookback = data.get("lookback_years")
+    if lookback is not None:
+        lookback = _number(lookback, where, "lookback_years", 0.1, 200.0)
+    pdf_cards = data.get("pdf_max_cards", PDF_MAX_CARDS)
+    if isinstance(pdf_cards, bool) or not isinstance(pdf_cards, int) or not 0 <= pdf_cards <= 1_000_000:
+        raise AuditorError(where, f"pdf_max_cards must be a whole number, 0 to 1000000, not {pdf_cards!r}")
     return Policy(
         name=name,
         version=str(data.get("version", "1")),
@@ -206,5 +224,8 @@ def _parse(data: Any, where: str) -> Policy:
                             _parse_overall(data["overall"], where), caps),
         reposts=reposts,
         half_life_days=half_life,
+        min_assessed_share=share,
+        lookback_years=lookback,
+        pdf_max_cards=pdf_cards,
         source=where,
     )
