@@ -38,7 +38,7 @@ except OSError:
 #: A temporary file or folder not yet locked (its run was killed while creating it) is removed after this.
 UNFINISHED_AFTER = 60.0
 #: Report folders written before the marker existed: replaced only if they hold nothing but these files.
-_LEGACY_FILES = frozenset({"report.html", "report.pdf", "flagged.csv", "summary.json"})
+_LEGACY_FILES = frozenset({"report.html", "report.pdf", "flagged.csv", "summary.json", "cleanup.csv"})
 
 
 def _cannot_write(where: Path | str, exc: OSError) -> AuditorError:

@@ -84,7 +84,7 @@ class Limit:
             raise self.error(where, amount)
 
 
-# An audit needs about 7 times the JSON it reads (parsed objects, posts, features): 256 MiB keeps it near
+# An audit needs about 6 times the JSON it reads (parsed objects, posts, features): 256 MiB keeps it near
 # 2 GB (benchmarks/peak_memory.py); raise these on a machine with more memory.
 FILE_BYTES = Limit("AUDITOR_MAX_FILE_BYTES", 256 << 20, "bytes", "an input file")
 ARCHIVE_BYTES = Limit("AUDITOR_MAX_ARCHIVE_BYTES", 256 << 20, "bytes", "what is read from one archive")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -67,14 +67,15 @@ def main() -> None:
                                   capture_output=True, text=True, check=True)
             count = int(made.stdout)
             started = time.monotonic()
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            proc = subprocess.run([sys.executable, "-m", "auditor", "audit", str(archive), "--no-pdf",
-                                   "-o", str(Path(tmp) / "out")], capture_output=True, text=True)
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            status = "ok" if proc.returncode == 0 else proc.stderr.strip().splitlines()[-1][:120]
-            note = "" if peak > before else " (peak not above an earlier run's; run sizes one at a time)"
-            print(f"tweets.js {mib} MiB, {count:,} tweets: peak RSS {peak / 1024:,.0f} MiB, "
-                  f"{time.monotonic() - started:,.0f} s, {status}{note}")
+            err = Path(tmp) / "stderr"
+            with err.open("w") as fh:
+                proc = subprocess.Popen([sys.executable, "-m", "auditor", "audit", str(archive), "--no-pdf",
+                                         "-o", str(Path(tmp) / "out")], stdout=subprocess.DEVNULL, stderr=fh)
+                _, code, usage = os.wait4(proc.pid, 0)  # this child's own peak, not the builder's
+            lines = err.read_text().strip().splitlines()
+            status = "ok" if code == 0 else (lines[-1][:120] if lines else f"exit status {code}")
+            print(f"tweets.js {mib} MiB, {count:,} tweets: peak RSS {usage.ru_maxrss / 1024:,.0f} MiB, "
+                  f"{time.monotonic() - started:,.0f} s, {status}")
 
 
 if __name__ == "__main__":

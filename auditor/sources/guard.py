@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from auditor import limits
 from auditor.errors import AuditorError
-from auditor.plausible import plausible
+from auditor.plausible import EARLIEST, PLATFORM_START, plausible
 from auditor.sources.base import SourceResult
 
 # Control characters (C0/C1 but tab/newline) and bidi embeddings/overrides/isolates: never in a shown name.
@@ -64,8 +64,11 @@ def check_result(result: SourceResult, where: str) -> SourceResult:
             post.created_at = None
             undated += 1
     if undated:
-        result.notes.append(f"{undated:,} posts carry an impossible date (before {result.platform} existed, "
-                            "or in the future); shown as \"date unknown\", left out of the timeline.")
+        before = (f"before {result.platform} existed" if result.platform in PLATFORM_START
+                  else f"before {EARLIEST.year}")
+        posts = "1 post carries" if undated == 1 else f"{undated:,} posts carry"
+        result.notes.append(f"{posts} an impossible date ({before}, or in the future); shown as "
+                            "\"date unknown\", left out of the timeline.")
     result.display_name = clean_name(result.display_name)
     result.account = clean_name(result.account) or "unknown"
     return result
