@@ -5,7 +5,7 @@ scoring product (per-post re-featurisation): 425 texts (hand-written edge cases 
 repeats, long posts read in windows, links, function words, empty text — and posts from
 benchmarks/synthetic.py), their calibrated scores and evidence under each shipped policy and at 0.5, and the
 evidence of every category for 60 of them. A retrained model changes the figures: the test then skips, and
-the fixture is rewritten with the new model.
+the fixture is rewritten with the new model by tests/tools/freeze_evidence_sample.py.
 """
 
 import json
