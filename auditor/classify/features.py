@@ -34,6 +34,7 @@ from auditor.classify.chunkstats import (
     gram_buckets,
     style_counts,
 )
+from auditor.classify.embedding import WordVectors
 from auditor.classify.lexicon import CLASSES, Lexicons
 from auditor.classify.normalise import Normaliser, Span, fold
 from auditor.classify.windows import collapse_mask, window_rows
@@ -146,6 +147,7 @@ class TokenRecords:
 
     def __init__(self, index: dict[str, int], classes_of: dict, cluster_row: dict[str, int]) -> None:
         tokens = list(dict.fromkeys(["\n", "httpurl", *index, *classes_of, *cluster_row]))
+        self.tokens = list(tokens)  # record i is tokens[i]
         self.id = {t: i for i, t in enumerate(tokens)}
         self.unknown = len(tokens)  # the record of every other token
         keys, second = self._keys(tokens)
@@ -224,7 +226,12 @@ class Featuriser:
         cluster_words: Sequence[str] = (),
         cluster_ids: np.ndarray | None = None,
         cluster_weight: float = 1.0,
+        embed_dims: int = 0,
+        embed_vectors: np.ndarray | None = None,
+        embed_sha256: str | None = None,
     ) -> None:
+        """embed_dims > 0 adds that many WordLlama word-vector columns (auditor/classify/embedding.py);
+        embed_vectors: the stored vectors of the known tokens (TokenRecords order), computed if None."""
         self.lex = lex
         self.char_all = char_all  # character n-grams for every word, not only those outside the vocabulary
         self.char_weight = char_weight
@@ -245,7 +252,19 @@ class Featuriser:
         self._records = TokenRecords(self.index, lex.classes_of, self._cluster_row)
         self.off_cluster = self.off_lex + len(CLASSES)
         self.off_hash = self.off_cluster + self.n_clusters
-        self.off_doc = self.off_hash + N_HASH
+        self.off_embed = self.off_hash + N_HASH
+        self.embed_dims = embed_dims
+        self._word_vectors: WordVectors | None = None
+        self._record_vectors = np.zeros((self._records.unknown + 1, embed_dims), dtype=np.float32)
+        if embed_dims:
+            self._word_vectors = WordVectors(embed_dims, embed_sha256)
+            known = self._records.tokens
+            if embed_vectors is not None and len(embed_vectors) == len(known):
+                self._record_vectors[: len(known)] = embed_vectors
+            else:
+                self._record_vectors[: len(known)] = self._word_vectors.vectors(known).astype(np.float16)
+            self._record_vectors[self._records.NEWLINE] = 0.0
+        self.off_doc = self.off_embed + embed_dims
         self.n_features = self.off_doc + len(DOC_FEATURES)
         # may word id i (shifted by 2 so -2/-1 map to False) start / end a known word pair?
         self._starts_pair = np.zeros(self.n_vocab + 2, dtype=bool)
@@ -257,6 +276,17 @@ class Featuriser:
         self._pair_classes = [(CLASSES.index(a), CLASSES.index(b)) for _, a, b in PAIRS]
         self._prewarmed = False
         self.reset_cache()
+
+    def embedding_state(self) -> dict:
+        """What a model file stores to rebuild the word-vector columns exactly (empty without them)."""
+        if not self.embed_dims or self._word_vectors is None:
+            return {}
+        n = len(self._records.tokens)
+        return {
+            "embed_dims": self.embed_dims,
+            "embed_vectors": self._record_vectors[:n].astype(np.float16),
+            "embed_sha256": self._word_vectors.sha256,
+        }
 
     # ----- vocabulary fitting (training only) -----
     @classmethod
@@ -369,6 +399,14 @@ class Featuriser:
             at.append(np.repeat(has, levels))
             cols.append(self.off_cluster + self.cluster_ids[where[has]].ravel())
             vals.append(np.full(len(has) * levels, self.cluster_weight))
+        if self.embed_dims:
+            vec = self._record_vectors[rec]
+            unknown_words = [toks[i] for i in word_at[unknown].tolist()]
+            if unknown_words and self._word_vectors is not None:
+                vec[unknown] = self._word_vectors.vectors(unknown_words).astype(np.float16)  # as stored
+            at.append(np.repeat(np.arange(len(rec)), self.embed_dims))
+            cols.append(np.tile(self.off_embed + np.arange(self.embed_dims), len(rec)))
+            vals.append(vec.ravel().astype(np.float64))
         return np.concatenate(at), np.concatenate(cols), np.concatenate(vals), wid, lexicon
 
     def bigram_col(self, a: int, b: int) -> int:

@@ -55,6 +55,9 @@ class Classifier:
             cluster_words=[str(w) for w in state.get("cluster_words", ())],
             cluster_ids=state.get("cluster_ids"),
             cluster_weight=float(options.get("cluster_weight", 1.0)),
+            embed_dims=int(state.get("embed_dims", 0)),
+            embed_vectors=state.get("embed_vectors"),
+            embed_sha256=str(state["embed_sha256"]) if "embed_sha256" in state else None,
         )
         self.coef = np.asarray(state["coef"], dtype=np.float64)
         self.intercept = np.asarray(state["intercept"], dtype=np.float64)
