@@ -78,9 +78,11 @@ def classify(
     from auditor.fsutil import atomic_file
     from auditor.lang import assessable
     from auditor.policy import load_policy
+    from auditor.scoring import post_tiers
     from auditor.sources.tabular import read_rows
 
-    thresholds = load_policy(policy).thresholds
+    brand = load_policy(policy)
+    thresholds = brand.thresholds
     classifier = Classifier.load()
     rows = read_rows(input)
 
@@ -90,13 +92,17 @@ def classify(
             results = classifier.classify([r["text"] for r in batch], thresholds=thresholds)
             for row, res in zip(batch, results, strict=True):
                 ok, reason = assessable(row["text"])
-                flags = [c for c in CATEGORIES if ok and res.scores[c] >= thresholds[c]]
+                tiers = post_tiers(res, brand) if ok else {}
+                flags = [c for c in CATEGORIES if c in tiers]
                 line = {
                     "id": row["id"],
                     "scores": {c: round(float(res.scores[c]), 4) for c in CATEGORIES},
                     "flags": flags,
                     "evidence": {c: res.evidence.get(c, []) for c in flags},
+                    "grades": dict(res.grades) if ok else {},
                 }
+                if ok and res.top_tier:  # a threat, or mockery of a tragedy: high under every policy
+                    line["top_tier"] = dict(res.top_tier)
                 if not ok:  # another language, or no words: not assessed, never "clean"
                     line["not_assessed"] = reason
                 fh.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -28,12 +28,12 @@ def score(clf: Classifier, text: str, category: str) -> float:
 
 
 def test_categories_and_shape(clf):
-    assert CATEGORIES == ("politics", "profanity", "insult", "hate", "snark")
+    assert CATEGORIES == ("politics", "profanity", "insult", "hate", "snark", "sensitive")
     texts = ["hello world", "", "you absolute clown", "a" * 5000, "🙂"]
     probs = clf.predict_proba(texts)
-    assert probs.shape == (5, 5)
+    assert probs.shape == (5, 6)
     assert np.all((probs >= 0) & (probs <= 1))
-    assert clf.predict_proba([]).shape == (0, 5)
+    assert clf.predict_proba([]).shape == (0, 6)
 
 
 def test_version_and_info(clf):

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from auditor.categories import CATEGORIES
+from auditor.categories import CATEGORIES, GRADES
 from auditor.classify.evidence import top_phrases
 from auditor.classify.features import Featuriser
 from auditor.classify.lexicon import Lexicons
@@ -20,6 +20,11 @@ from auditor.classify.windows import scoring_windows
 from auditor.errors import AuditorError
 
 MODEL_FILE = "classifier.skops"
+#: Model columns: the categories, then signals that are not categories of their own.
+SIGNALS: tuple[str, ...] = ("threat",)
+HEADS: tuple[str, ...] = (*CATEGORIES, *SIGNALS)
+# Strong words that are also names or plain words when written as a name ("Moby Dick", "Dick Van Dyke").
+_NAME_LIKE = frozenset({"dick", "cock", "willy", "fanny", "johnson", "knob", "pussy", "prick", "bugger"})
 
 
 @dataclass
@@ -28,6 +33,12 @@ class Classification:
 
     scores: dict[str, float]
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    #: profanity grade ("mild" | "strong" | "severe") when a graded word is present (any spelling)
+    grades: dict[str, str] = field(default_factory=dict)
+    #: scores of the signals that are not categories ("threat")
+    signals: dict[str, float] = field(default_factory=dict)
+    #: reasons this post is top tier whatever the policy: "threat" (insult), "mockery" (sensitive)
+    top_tier: dict[str, str] = field(default_factory=dict)
 
 
 def _sha256(path: Path) -> str:
@@ -59,11 +70,20 @@ class Classifier:
             embed_vectors=state.get("embed_vectors"),
             embed_sha256=str(state["embed_sha256"]) if "embed_sha256" in state else None,
         )
+        self.heads: tuple[str, ...] = tuple(state.get("heads", CATEGORIES))
+        self.grades: dict[str, str] = dict(
+            zip(map(str, state.get("grade_words", ())), map(str, state.get("grade_levels", ())), strict=True)
+        )
+        self.thresholds: dict[str, float] = {
+            str(k): float(v) for k, v in dict(state.get("decision_thresholds", {})).items()
+        }
         self.coef = np.asarray(state["coef"], dtype=np.float64)
         self.intercept = np.asarray(state["intercept"], dtype=np.float64)
         self.calib_x = [np.asarray(a, dtype=np.float64) for a in state["calib_x"]]
         self.calib_y = [np.asarray(a, dtype=np.float64) for a in state["calib_y"]]
-        if self.coef.shape != (self.featuriser.n_features, len(CATEGORIES)):
+        if not set(CATEGORIES) <= set(self.heads):
+            raise ValueError(f"model lacks categories {sorted(set(CATEGORIES) - set(self.heads))}")
+        if self.coef.shape != (self.featuriser.n_features, len(self.heads)):
             raise ValueError(f"coefficient matrix has shape {self.coef.shape}")
         self.featuriser.prewarm()
         self.featuriser.project(self.coef)
@@ -104,10 +124,10 @@ class Classifier:
         }
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
-        """Raw linear scores (n, 5): one shared vectorisation, one sparse product for all categories."""
+        """Raw linear scores (n, heads): one shared vectorisation, one sparse product for all heads."""
         texts = [t or "" for t in texts]
         if not texts:
-            return np.zeros((0, len(CATEGORIES)))
+            return np.zeros((0, len(self.heads)))
         return self._raw(texts)
 
     def _raw(self, texts: list[str]) -> np.ndarray:
@@ -122,27 +142,78 @@ class Classifier:
         return np.clip(out, 0.0, 1.0)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated probabilities, shape (n, 5), columns in CATEGORIES order."""
+        """Calibrated probabilities, shape (n, 6), columns in CATEGORIES order."""
+        return self.predict_heads(texts)[:, : len(CATEGORIES)]
+
+    def predict_heads(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities of every head (categories, then SIGNALS)."""
         return self.calibrate(self.decision_function(texts))
+
+    def profanity_grade(self, text: str) -> str | None:
+        """The highest grade of the graded words in the text, read as the featuriser reads them (masked,
+        spaced and stretched spellings undone); None if it has none. A name-like word written as part of a
+        name ("Moby Dick") is not graded."""
+        if not self.grades:
+            return None
+        best = -1
+        chunks = text.split()
+        for i, chunk in enumerate(chunks):
+            for tok in self.featuriser.tokens_of_texts([chunk])[0]:
+                word = self.featuriser.lex.canonical(tok) or tok
+                grade = self.grades.get(word)
+                if grade is None or (word in _NAME_LIKE and _in_name(chunks, i)):
+                    continue
+                best = max(best, GRADES.index(grade))
+        if best < 0:  # spaced letters ("s h i t") span several chunks
+            for tok in self.featuriser.tokens_of_texts([text])[0]:
+                if (grade := self.grades.get(self.featuriser.lex.canonical(tok) or tok)) is not None:
+                    best = max(best, GRADES.index(grade))
+        return GRADES[best] if best >= 0 else None
 
     def classify(
         self, texts: Sequence[str], thresholds: Mapping[str, float] | None = None
     ) -> list[Classification]:
-        """Scores for every text; evidence for each category at or over its threshold (0.5 if None)."""
-        probs = self.predict_proba(texts)
+        """Scores for every text; evidence for each category at or over its threshold (0.5 if None); the
+        profanity grade of texts at or over the profanity threshold; the threat signal and top-tier
+        reasons (at the model's own thresholds, whatever the policy)."""
+        probs = self.predict_heads(texts)
         limits = {c: (0.5 if thresholds is None else float(thresholds.get(c, 1.01))) for c in CATEGORIES}
+        own = {h: self.thresholds.get(h, 0.5) for h in self.heads} | self.thresholds
+        n_cat = len(CATEGORIES)
         results = []
         for text, row in zip(texts, probs, strict=True):
-            scores = {c: float(p) for c, p in zip(CATEGORIES, row, strict=True)}
-            ev = {c: self.evidence(text, c) for c in CATEGORIES if scores[c] >= limits[c]}
-            results.append(Classification(scores, ev))
+            scores = {c: float(p) for c, p in zip(CATEGORIES, row[:n_cat], strict=True)}
+            signals = {h: float(p) for h, p in zip(self.heads[n_cat:], row[n_cat:], strict=True)}
+            top: dict[str, str] = {}
+            if signals.get("threat", 0.0) >= own.get("threat", 0.5):
+                top["insult"] = "threat"
+            if scores["sensitive"] >= own.get("mockery_sensitive", own["sensitive"]) and any(
+                scores[c] >= own.get(f"mockery_{c}", own[c]) for c in ("snark", "insult", "profanity")
+            ):
+                top["sensitive"] = "mockery"
+            shown = {c for c in CATEGORIES if scores[c] >= limits[c]} | set(top)
+            grades = {}
+            if "profanity" in shown and (grade := self.profanity_grade(text)):
+                grades["profanity"] = grade
+            ev = {c: self.evidence(text, c) for c in CATEGORIES if c in shown}
+            results.append(Classification(scores, ev, grades, signals, top))
         return results
 
     def evidence(self, text: str, category: str, k: int = 3) -> list[str]:
         """Phrases of `text` behind the category's score: present features with the largest contributions."""
-        if category not in CATEGORIES:
+        if category not in self.heads:
             raise ValueError(f"unknown category {category!r}")
-        j = CATEGORIES.index(category)
+        j = self.heads.index(category)
         windows = scoring_windows(text)
         best = int(np.argmax(self._raw(windows)[:, j])) if len(windows) > 1 else 0
         return top_phrases(self.featuriser, self.coef[:, j], windows[best], k)  # the window behind the score
+
+
+def _in_name(chunks: list[str], i: int) -> bool:
+    """Is chunks[i] a Capitalised word next to another Capitalised word (part of a name)?"""
+
+    def cap(j: int) -> bool:
+        w = chunks[j].strip(".,!?;:'\"()") if 0 <= j < len(chunks) else ""
+        return len(w) > 1 and w[0].isupper() and w[1:].islower()
+
+    return cap(i) and (cap(i - 1) or cap(i + 1))

@@ -235,7 +235,8 @@ def _decode_obfuscated(word: str, lex: Lexicons) -> str | None:
 
 
 Step = tuple[re.Pattern[str], "str | Callable[[re.Match[str]], str]"]
-STEP_NAMES = ("url", "long_mention", "mention", "spaced", "obfuscated", "stretched", "compound")  # in the order applied
+# in the order applied
+STEP_NAMES = ("url", "long_mention", "mention", "spaced", "obfuscated", "stretched", "compound")
 
 
 def _steps(lex: Lexicons) -> list[Step]:
