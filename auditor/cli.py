@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Annotated
@@ -24,6 +27,7 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False)
 
 CLASSIFY_BATCH = 4096
+CLASSIFY_BATCH_CHARS = 16 << 20
 
 
 def _status(message: str) -> None:
@@ -67,6 +71,18 @@ def audit(
         typer.echo(str(path))
 
 
+def _batch(rows: Iterator[dict]) -> list[dict]:
+    """The next rows to classify together: at most CLASSIFY_BATCH rows and about CLASSIFY_BATCH_CHARS of
+    text, so long lines (up to AUDITOR_MAX_LINE_BYTES each) never pile up in memory."""
+    batch, chars = [], 0
+    for row in islice(rows, CLASSIFY_BATCH):
+        batch.append(row)
+        chars += len(row["text"])
+        if chars >= CLASSIFY_BATCH_CHARS:
+            break
+    return batch
+
+
 @app.command()
 def classify(
     input: Annotated[str, typer.Argument(help="JSONL (text, optional id), CSV with a text column, or -.")],
@@ -76,7 +92,7 @@ def classify(
     """Score texts: one JSON line per input row, same order, with scores, flags and evidence."""
     from auditor.classify import CATEGORIES, Classifier
     from auditor.fsutil import atomic_file
-    from auditor.lang import assessable
+    from auditor.lang import assess_languages
     from auditor.policy import load_policy
     from auditor.scoring import post_tiers
     from auditor.sources.tabular import read_rows
@@ -88,10 +104,11 @@ def classify(
 
     def write_all(fh) -> int:
         count = 0
-        while batch := list(islice(rows, CLASSIFY_BATCH)):
-            results = classifier.classify([r["text"] for r in batch], thresholds=thresholds)
-            for row, res in zip(batch, results, strict=True):
-                ok, reason = assessable(row["text"])
+        while batch := _batch(rows):
+            texts = [r["text"] for r in batch]
+            verdicts = assess_languages(texts, [r.get("lang") for r in batch])  # a row's lang is honoured
+            results = _classified_rows(classifier, texts, verdicts, thresholds)
+            for row, res, (ok, reason) in zip(batch, results, verdicts, strict=True):
                 tiers = post_tiers(res, brand) if ok else {}
                 flags = [c for c in CATEGORIES if c in tiers]
                 line = {
@@ -115,6 +132,22 @@ def classify(
         with atomic_file(output) as fh:
             n = write_all(fh)
     _status(f"classified {n:,} texts")
+
+
+def _classified_rows(classifier, texts: list[str], verdicts: list[tuple[bool, str | None]],
+                     thresholds: dict[str, float]) -> list:
+    """Scores for every row; evidence only for rows whose language is assessed (the rest: scores only)."""
+    from auditor.classify import CATEGORIES, Classification
+
+    ok_rows = [i for i, (ok, _) in enumerate(verdicts) if ok]
+    results: list = [None] * len(texts)
+    assessed = classifier.classify([texts[i] for i in ok_rows], thresholds=thresholds)
+    for i, res in zip(ok_rows, assessed, strict=True):
+        results[i] = res
+    rest = [i for i, res in enumerate(results) if res is None]
+    for i, row in zip(rest, classifier.predict_proba([texts[i] for i in rest]), strict=True):
+        results[i] = Classification({c: float(p) for c, p in zip(CATEGORIES, row, strict=True)})
+    return results
 
 
 @app.command()
@@ -186,8 +219,14 @@ def _fail(message: str) -> None:
     print(" ".join(message.split()), file=sys.stderr, flush=True)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so temporary files and .part folders are removed on the way out."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point: user-facing problems become one line on stderr and a non-zero exit, never a traceback."""
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except AuditorError as exc:
@@ -199,6 +238,9 @@ def main() -> None:
     except BrokenPipeError:
         sys.exit(1)
     except Exception as exc:  # a bug, not bad input: still one line unless asked for the traceback
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # e.g. stdout onto a full disk
+            _fail(f"auditor: error: {exc.filename or 'output'}: no space left on the disk")
+            sys.exit(2)
         if os.environ.get("AUDITOR_DEBUG"):
             raise
         _fail(f"auditor: internal error: {type(exc).__name__}: {exc} (set AUDITOR_DEBUG=1 for details)")

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditor import limits
 from auditor.errors import AuditorError
 from auditor.textfile import parse_yaml, read_small_text
 
@@ -41,6 +42,7 @@ def load_person(path: Path | str) -> Person:
     text = read_small_text(path, "person file", MAX_BYTES)
     first = text.lstrip().split("\n", 1)[0].replace(" ", "").lower()
     person = _from_csv(text, where) if first.startswith("person,account") else _from_yaml(text, where)
+    limits.NAME_CHARS.check(len(person.name), where)
     person.accounts = [_resolve(a, path.parent) for a in person.accounts]
     return person
 

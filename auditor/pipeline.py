@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -9,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from auditor import limits
 from auditor.errors import AuditorError
-from auditor.fsutil import atomic_dir
+from auditor.fsutil import atomic_dir, refuse_foreign
 from auditor.resources import demo_dir
 from auditor.sources import SourceResult, read_source
 
@@ -26,16 +29,41 @@ def demo_source() -> str:
 
 
 def person_slug(name: str) -> str:
-    """A safe folder name for a person: ``Jordan Reyes`` → ``jordan-reyes``."""
+    """A safe, unique folder name for a person: ``Jordan Reyes`` → ``jordan-reyes-6c1f0a``.
+
+    The short hash is of the whole name (case and spacing aside), so names that lose every letter on the
+    way to ASCII (``王小明``, ``Иван``) or differ only in accents still get folders of their own.
+    """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug[:80] or "person"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:80].strip("-") or "person"
+    key = " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    return f"{slug}-{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
+
+
+def _source_key(spec: str) -> tuple:
+    """What makes two SOURCE arguments the same export: one file or folder (whatever the path that names
+    it: relative, absolute, through a link), or one live account written the same way."""
+    try:
+        st = os.stat(spec)
+    except (OSError, ValueError):
+        prefix, _, target = spec.partition(":")
+        return ("live", prefix.lower(), target.strip().lstrip("@").lower())
+    return ("file", st.st_dev, st.st_ino)
+
+
+def unique_sources(specs: Sequence[str]) -> list[str]:
+    """The SOURCEs with repeats left out (an export given as an argument and in the person file), so no
+    post is counted twice toward the tier."""
+    first: dict[tuple, str] = {}
+    for spec in specs:
+        first.setdefault(_source_key(spec), spec)
+    return list(first.values())
 
 
 def read_sources(specs: Sequence[str], progress: Progress | None = None) -> list[SourceResult]:
-    """Read every SOURCE argument; the first bad one stops the run with its own error."""
+    """Read every SOURCE argument once; the first bad one stops the run with its own error."""
     results = []
-    for spec in specs:
+    for spec in unique_sources(specs):
         if progress:
             progress(f"reading {spec}")
         results.append(read_source(spec))
@@ -45,7 +73,10 @@ def read_sources(specs: Sequence[str], progress: Progress | None = None) -> list
 def person_name(results: Sequence[SourceResult], given: str | None) -> str:
     """The name on the report: as given, else the first account's display name, else its handle."""
     if given and given.strip():
-        return given.strip()
+        from auditor.sources.guard import clean_name
+
+        limits.NAME_CHARS.check(len(given.strip()), "--person")
+        return clean_name(given) or "unknown person"
     for r in results:
         if r.display_name:
             return r.display_name
@@ -85,6 +116,8 @@ def run_audit(
     policy = load_policy(policy_path)  # a bad policy fails before any fetching
     results = read_sources(specs, progress)
     name = person_name(results, person)
+    folder = Path(out) / person_slug(name)
+    refuse_foreign(folder)  # before the slow part: a user's own file there is never replaced
     if progress:
         progress("loading models")
     classifier = Classifier.load()
@@ -94,7 +127,6 @@ def run_audit(
     now = now or datetime.now(timezone.utc)
     assessments = assess(posts, classifier, policy, now=now)
     summary = summarise(results, assessments, policy, classifier.info(), name, now=now)
-    folder = Path(out) / person_slug(name)
     if progress:
         progress(f"writing {folder}")
     with atomic_dir(folder) as tmp:

@@ -17,6 +17,10 @@ VISIBILITIES: tuple[str, ...] = ("public", "unlisted", "private", "direct", "unk
 AUDITABLE_VISIBILITIES = frozenset({"public", "unlisted"})
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
 @dataclass(slots=True)
 class Post:
     """One post, reply, repost, quote or comment, in the same shape for every platform.
@@ -40,11 +44,13 @@ class Post:
 
     def __post_init__(self) -> None:
         # lone surrogates from broken JSON escapes would stop the report from being written as UTF-8
+        # fields from a hostile file may hold any JSON value: text fields become text or nothing
         self.id = valid_unicode(str(self.id))
-        self.text, self.raw_text = valid_unicode(self.text), valid_unicode(self.raw_text)
-        self.author = valid_unicode(self.author)
-        self.url = valid_unicode(self.url) if self.url else self.url
-        self.account = valid_unicode(self.account) if self.account else self.account
+        self.text, self.raw_text = valid_unicode(_text(self.text)), valid_unicode(_text(self.raw_text))
+        self.author = valid_unicode(_text(self.author))
+        self.url = valid_unicode(self.url) if isinstance(self.url, str) and self.url else None
+        self.lang = self.lang if isinstance(self.lang, str) and self.lang else None
+        self.account = valid_unicode(self.account) if isinstance(self.account, str) and self.account else None
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}")
         if self.visibility not in VISIBILITIES:
@@ -52,7 +58,11 @@ class Post:
         if self.created_at is not None and self.created_at.tzinfo is None:
             self.created_at = self.created_at.replace(tzinfo=timezone.utc)
         elif self.created_at is not None:
-            self.created_at = self.created_at.astimezone(timezone.utc)
+            try:
+                self.created_at = self.created_at.astimezone(timezone.utc)
+            except OverflowError:  # 0001-01-01T00:00+01:00 has no UTC form: a "no date" placeholder
+                self.extra["date_given"] = self.created_at.isoformat()
+                self.created_at = None
 
     @property
     def authored(self) -> bool:

@@ -21,7 +21,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.categories import CATEGORIES, LABELS
-from auditor.lang import assessable
+from auditor.lang import assess_languages
 from auditor.policy import SEVERITIES, Policy
 from auditor.post import Post
 from auditor.sources.base import SourceResult
@@ -78,10 +78,9 @@ def assess(
     now = now or datetime.now(timezone.utc)
     out: list[Assessment] = []
     todo: list[Assessment] = []
-    for post in posts:
-        if not _classified(post, policy):
-            continue  # non-public: only counted; ignored reposts: only counted
-        ok, reason = assessable(post.text, post.lang)
+    kept = [p for p in posts if _classified(p, policy)]  # non-public, ignored reposts: only counted
+    for post, (ok, reason) in zip(kept, assess_languages([p.text for p in kept], [p.lang for p in kept]),
+                                  strict=True):
         a = Assessment(post=post, assessed=ok, reason=None if ok else (reason or "not assessed"),
                        weight=recency_weight(post.created_at, now, policy.half_life_days))
         out.append(a)
@@ -137,6 +136,7 @@ def _count(posts: Sequence[Post], assessments: Sequence[Assessment], policy: Pol
     for section in SECTIONS:
         c[f"flagged_{section}"] = sum(a.section == section for a in flagged)
     dates = [p.created_at for p in public if p.created_at]
+    c["date_unknown"] = len(public) - len(dates)  # no date, or an impossible one: never in the timeline
     c["first"], c["last"] = _iso_date(min(dates, default=None)), _iso_date(max(dates, default=None))
     return c
 
@@ -256,7 +256,7 @@ def _timeline(assessments: Sequence[Assessment], policy: Policy) -> list[dict[st
         return []
     by_month: dict[str, dict[str, Any]] = {}
     for a in counted:
-        key = a.post.created_at.strftime("%Y-%m")
+        key = f"{a.post.created_at.year:04d}-{a.post.created_at.month:02d}"  # %Y is unpadded before 1000
         row = by_month.setdefault(key, {"assessed": 0, "flagged": 0, **dict.fromkeys(CATEGORIES, 0)})
         row["assessed"] += 1
         row["flagged"] += bool(a.flags)

@@ -15,11 +15,18 @@ _EPOCH = re.compile(r"^-?\d{9,11}(\.\d+)?$")
 
 
 def _utc(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    """Aware UTC. A time whose UTC form falls outside years 1-9999 (``0001-01-01T00:00+01:00``, a common
+    "no date" placeholder) is clamped to the first or last representable moment, which no platform
+    accepts as a plausible date (see auditor.plausible), rather than an OverflowError deep in a reader."""
+    try:
+        return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    except OverflowError:
+        edge = datetime.min if dt.year < 5000 else datetime.max
+        return edge.replace(tzinfo=timezone.utc)
 
 
 def _from_epoch(seconds: float) -> datetime:
-    try:
+    try:  # datetime.fromtimestamp also takes an int of 5,000 digits: float() refuses it first
         return datetime.fromtimestamp(float(seconds), tz=timezone.utc)
     except (OverflowError, OSError, ValueError):
         raise ValueError(f"timestamp out of range: {seconds!r}") from None
@@ -48,12 +55,17 @@ def parse_any_ts(value: object) -> datetime | None:
         month = _MONTHS.get(mon.lower())
         if month is None:
             raise ValueError(f"not a timestamp: {value!r}")
-        return _utc(datetime.strptime(f"{year}-{month:02d}-{int(day):02d}T{hh}:{mm}:{ss}{off}",
-                                      "%Y-%m-%dT%H:%M:%S%z"))
+        try:
+            parsed = datetime.strptime(f"{year}-{month:02d}-{int(day):02d}T{hh}:{mm}:{ss}{off}",
+                                       "%Y-%m-%dT%H:%M:%S%z")
+        except ValueError:
+            raise ValueError(f"not a timestamp: {value!r}") from None
+        return _utc(parsed)
     if text.endswith(" UTC"):  # Reddit data export: "2014-08-27 00:59:46 UTC"
         text = text[:-4]
     text = _LONG_FRACTION.sub(r"\1", text)
     try:
-        return _utc(datetime.fromisoformat(text))
+        parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"not a timestamp: {value!r}") from None
+        raise ValueError(f"not a timestamp: {str(value)[:60]!r}") from None
+    return _utc(parsed)

@@ -41,6 +41,7 @@ from auditor.classify.features import DOC_FEATURES, Featuriser  # noqa: E402
 from auditor.classify.lexicon import CLASSES, Lexicons  # noqa: E402
 from auditor.classify.model import CATEGORIES, HEADS, MODEL_FILE, Classifier  # noqa: E402
 from auditor.classify.store import read_state  # noqa: E402
+from auditor.textprep import prepare_all  # noqa: E402
 
 SEED = 20261127
 VERSION = "2026.12.06-1"
@@ -103,7 +104,7 @@ def log(msg: str) -> None:
 def category_matrix(feat: Featuriser, texts: list[str], cat: str) -> sp.csr_matrix:
     """The shared features of the texts, with the columns the category does not use zeroed (so their
     weights stay 0)."""
-    x = feat.transform(texts)
+    x = feat.transform(prepare_all(texts))  # as the Classifier reads them (auditor/textprep.py)
     keep = np.ones(x.shape[1])
     keep[unused_columns(feat, cat)] = 0.0
     return (x @ sp.diags(keep)).tocsr()
@@ -221,9 +222,10 @@ def prepare(data: Path) -> tuple[Lexicons, Corpus, dict[str, Split], Featuriser]
     for cat, s in splits.items():
         log(f"  {cat}: {len(s)} texts, {sum(s.labels)} positive, sources {sorted(set(s.sources))}")
     log("learning word classes from unlabelled training text")
-    cluster_words, cluster_ids = word_classes(probe.tokens_of_texts(training_texts(corpus)), SEED, log)
+    unlabelled = prepare_all(training_texts(corpus))
+    cluster_words, cluster_ids = word_classes(probe.tokens_of_texts(unlabelled), SEED, log)
     log("fitting the shared vocabulary")
-    vocab_texts = sorted({t for s in splits.values() for t in s.texts})
+    vocab_texts = sorted({t for s in splits.values() for t in prepare_all(s.texts)})
     feat = Featuriser.fit(
         lex, vocab_texts, cluster_words=cluster_words, cluster_ids=cluster_ids, **VOCAB, **FEATURISER
     )

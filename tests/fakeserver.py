@@ -33,7 +33,7 @@ def json_reply(obj: Any, status: int = 200, headers: dict[str, str] | None = Non
 class Fault:
     """One misbehaviour: an HTTP status (with headers), a hang, or a body cut short."""
 
-    kind: str  # "status" | "hang" | "truncate"
+    kind: str  # "status" | "hang" | "truncate" | "drip"
     status: int = 500
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 2.0
@@ -60,6 +60,12 @@ class Fault:
     @classmethod
     def truncate(cls) -> Fault:
         return cls("truncate")
+
+    @classmethod
+    def drip(cls, seconds: float = 0.1) -> Fault:
+        """The whole answer, status line and headers included, one byte every ``seconds``: each read is
+        quick, only a total deadline cuts it off."""
+        return cls("drip", seconds=seconds)
 
 
 class FakeServer:
@@ -160,6 +166,9 @@ class FakeServer:
                 if m:
                     status, headers, body = handler(m, query)
                     break
+        if fault is not None and fault.kind == "drip":
+            self._drip(req, status, headers, body, fault.seconds)
+            return
         req.send_response(status)
         for name, value in headers.items():
             req.send_header(name, value)
@@ -170,6 +179,20 @@ class FakeServer:
             req.wfile.flush()
             return
         req.wfile.write(body)
+
+
+    @staticmethod
+    def _drip(req: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes,
+              seconds: float) -> None:
+        head = f"HTTP/1.0 {status} OK\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        raw = (head + f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+        try:
+            for i in range(len(raw)):  # bounded: stops at the end of the answer, or when the client leaves
+                req.wfile.write(raw[i:i + 1])
+                req.wfile.flush()
+                time.sleep(seconds)
+        except OSError:
+            pass
 
 
 def live_env(monkeypatch: Any, tmp_path: Any, server: FakeServer) -> None:

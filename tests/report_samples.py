@@ -128,3 +128,8 @@ def fake_assessable(text: str, lang: str | None) -> tuple[bool, str | None]:
     if lang not in (None, "en"):
         return False, f"language not covered ({lang})"
     return True, None
+
+
+def fake_assess_languages(texts, langs=None) -> list[tuple[bool, str | None]]:
+    """Deterministic stand-in for auditor.lang.assess_languages: `fake_assessable` per text."""
+    return [fake_assessable(t, lang) for t, lang in zip(texts, langs or [None] * len(texts), strict=True)]

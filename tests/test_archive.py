@@ -7,7 +7,6 @@ import zipfile
 import pytest
 
 from auditor.errors import AuditorError
-from auditor.sources import archive
 from auditor.sources.archive import ArchiveTree, is_archive
 
 
@@ -78,9 +77,9 @@ def test_decompression_bomb_is_refused(tmp_path):
 
 
 def test_member_over_size_cap_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(archive, "MAX_MEMBER_BYTES", 1000)
+    monkeypatch.setenv("AUDITOR_MAX_FILE_BYTES", "1000")
     z = _zip(tmp_path / "big.zip", {"data/tweets.js": "x" * 5000})
-    with ArchiveTree.open(z) as tree, pytest.raises(AuditorError, match="larger than"):
+    with ArchiveTree.open(z) as tree, pytest.raises(AuditorError, match="AUDITOR_MAX_FILE_BYTES"):
         tree.read_bytes("data/tweets.js")
 
 

@@ -303,6 +303,7 @@ def test_truncated_model_file(tmp_path):
 def test_fast_scoring_equals_feature_matrix(clf):
     """The cached chunk-type path (used for scoring) equals the plain feature matrix times the weights."""
     from auditor.classify.features import Featuriser
+    from auditor.textprep import prepare_all
 
     texts = [
         "Sooooo tired of this #fuck!! @someone https://example.com/x",
@@ -324,7 +325,7 @@ def test_fast_scoring_equals_feature_matrix(clf):
         cluster_ids=f.cluster_ids,
         cluster_weight=f.cluster_weight,
     )
-    plain = np.asarray(cold.transform(texts) @ clf.coef) + clf.intercept
+    plain = np.asarray(cold.transform(prepare_all(texts)) @ clf.coef) + clf.intercept  # texts as read
     assert np.allclose(fast, plain)
 
 
@@ -579,6 +580,7 @@ def test_windows_and_repeats_score_like_their_text_pieces(clf):
     """A long post scores as the worst of its windows, and repeats are read once, exactly as
     scoring_windows() cuts the text (the pieces evidence is taken from)."""
     from auditor.classify.windows import scoring_windows
+    from auditor.textprep import prepare
 
     rng = random.Random(3)
     words = ["the", "team", "lunch", "was", "great", "no", "damn", "senator", "vote", "idiot", "f u c k"]
@@ -586,7 +588,7 @@ def test_windows_and_repeats_score_like_their_text_pieces(clf):
     texts += ["no no no way", "so so so so good", "a b c d e " * 30, "hello " * 120 + "you idiot", ""]
     batch = clf.decision_function(texts)
     for text, row in zip(texts, batch, strict=True):
-        pieces = scoring_windows(text)
+        pieces = scoring_windows(prepare(text))  # windows of the text as read
         one_by_one = np.max([clf.decision_function([p])[0] for p in pieces], axis=0)
         assert np.allclose(row, one_by_one), text
 

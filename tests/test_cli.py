@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from auditor.classify import CATEGORIES
-from auditor.pipeline import demo_source
+from auditor.pipeline import demo_source, person_slug
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -74,8 +74,8 @@ def test_rerun_replaces_report_without_leftovers(tmp_path):
     for _ in range(2):
         proc = run("audit", "--demo", "--out", str(out), "--no-pdf", "--person", "Demo Person")
         assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["demo-person"]
-    assert not (out / "demo-person" / "report.pdf").exists()
+    assert sorted(p.name for p in out.iterdir()) == [person_slug("Demo Person")]
+    assert not (out / person_slug("Demo Person") / "report.pdf").exists()
 
 
 def _classify_lines(path: Path) -> list[dict]:
@@ -126,7 +126,7 @@ def test_classify_marks_other_languages_not_assessed(tmp_path):
     assert run("classify", str(src), "-o", str(out)).returncode == 0
     lines = {x["id"]: x for x in _classify_lines(out)}
     _check_contract(list(lines.values()), ["fr", "empty", "en"])
-    assert "fr" in lines["fr"]["not_assessed"] and lines["fr"]["flags"] == []
+    assert lines["fr"]["not_assessed"] == "French: language not covered" and lines["fr"]["flags"] == []
     assert lines["empty"]["not_assessed"] == "no text to assess" and lines["empty"]["flags"] == []
     assert "not_assessed" not in lines["en"] and "profanity" in lines["en"]["flags"]
 
@@ -257,6 +257,52 @@ def test_lone_surrogates_from_broken_json_escapes(tmp_path):
     out = tmp_path / "out"
     proc = run("audit", str(src), "--out", str(out), "--no-pdf", "--person", "Broken Escapes")
     assert proc.returncode == 0, proc.stderr
-    html = (out / "broken-escapes" / "report.html").read_text(encoding="utf-8")
+    html = (out / person_slug("Broken Escapes") / "report.html").read_text(encoding="utf-8")
     assert "bad \ufffd " in html  # (the next word may be wrapped as evidence)
     assert "\U0001f600" in html or "&#128512;" in html  # the valid pair is joined into one emoji
+
+
+def test_classify_honours_a_rows_language(tmp_path):
+    """A row's `lang` is used without identification: "fr" is not assessed, "en" is; pseudo codes: unknown."""
+    rows = [
+        {"id": "fr", "text": "lol same", "lang": "fr-CA"},  # English-looking, but the row says French
+        {"id": "fr-en", "text": "What the hell is this, I can't believe they did that to you", "lang": "fr"},
+        {"id": "en", "text": "C'est la vie mon ami", "lang": "en"},
+        {"id": "und", "text": "Je ne comprends pas pourquoi le train est encore en retard.", "lang": "und"},
+        {"id": "hinglish", "text": "bhai ye movie dekhi kya? ekdum bakwas thi", "lang": "en"},
+        {"id": "odd", "text": "fucking hell", "lang": 5},
+    ]
+    proc = run("classify", "-", stdin="".join(json.dumps(r) + "\n" for r in rows))
+    assert proc.returncode == 0, proc.stderr
+    lines = {x["id"]: x for x in (json.loads(ln) for ln in proc.stdout.splitlines())}
+    _check_contract(list(lines.values()), [r["id"] for r in rows])
+    assert lines["fr"]["not_assessed"] == "French: language not covered"
+    assert "not_assessed" not in lines["fr-en"]  # plainly English: the tag was wrong
+    assert "not_assessed" not in lines["en"]
+    assert lines["und"]["not_assessed"] == "French: language not covered"
+    assert lines["hinglish"]["not_assessed"] == "Hindi/Urdu (romanized): language not covered"
+    assert "not_assessed" not in lines["odd"] and "profanity" in lines["odd"]["flags"]
+    for line in lines.values():
+        if "not_assessed" in line:
+            assert line["flags"] == [] and line["evidence"] == {}
+
+
+def test_posts_piped_to_classify_agree_with_audit(demo_report, tmp_path):
+    """`auditor posts … | auditor classify -` decides languages and flags exactly as `audit` does."""
+    posts = run("posts", demo_source())
+    assert posts.returncode == 0, posts.stderr
+    proc = run("classify", "-", stdin=posts.stdout)
+    assert proc.returncode == 0, proc.stderr
+    lines = {x["id"]: x for x in (json.loads(ln) for ln in proc.stdout.splitlines())}
+    summary = json.loads((demo_report / "summary.json").read_text())
+    reasons: dict[str, int] = {}
+    for line in lines.values():
+        if "not_assessed" in line:
+            reasons[line["not_assessed"]] = reasons.get(line["not_assessed"], 0) + 1
+    assert reasons == summary["totals"]["not_assessed_reasons"]
+    assert len(reasons) >= 2  # the demo holds posts in other languages and posts with no words
+    assert summary["flagged"]
+    for entry in summary["flagged"]:
+        assert sorted(lines[entry["id"]]["flags"]) == sorted(entry["flags"]), entry["text"]
+    flagged_ids = {e["id"] for e in summary["flagged"]}
+    assert not any(line["flags"] for i, line in lines.items() if i not in flagged_ids)

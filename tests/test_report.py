@@ -7,7 +7,7 @@ import json
 from html.parser import HTMLParser
 
 import pytest
-from report_samples import NOW, StubClassifier, fake_assessable, post, sample_posts, sample_source
+from report_samples import NOW, StubClassifier, fake_assess_languages, post, sample_posts, sample_source
 
 import auditor.scoring as scoring
 from auditor.policy import load_policy
@@ -22,7 +22,7 @@ HOSTILE = "Evil <script>alert(1)</script> idiot <img src=x onerror=alert(1)> don
 
 @pytest.fixture(autouse=True)
 def _english_only(monkeypatch):
-    monkeypatch.setattr(scoring, "assessable", fake_assessable)
+    monkeypatch.setattr(scoring, "assess_languages", fake_assess_languages)
 
 
 def build(posts=None, policy_name="default", sources=None):

@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from report_samples import NOW, StubClassifier, fake_assessable, post, sample_posts, sample_source
+from report_samples import NOW, StubClassifier, fake_assess_languages, post, sample_posts, sample_source
 
 import auditor.scoring as scoring
 from auditor.categories import CATEGORIES
@@ -21,7 +21,7 @@ TIER_RANK = {"high": 3, "medium": 2, "low": 1, "clear": 0}
 @pytest.fixture(autouse=True)
 def _english_only(monkeypatch):
     # Deterministic language rule for these tests, whatever auditor.lang decides.
-    monkeypatch.setattr(scoring, "assessable", fake_assessable)
+    monkeypatch.setattr(scoring, "assess_languages", fake_assess_languages)
 
 
 def run(posts, policy_name="default", policy=None):

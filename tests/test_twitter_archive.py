@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import AuditorError
-from auditor.sources import archive, read_source
+from auditor.sources import read_source
 from auditor.sources import twitter_archive as xa
 from auditor.sources.archive import ArchiveTree
 
@@ -276,10 +276,10 @@ def test_decompression_bomb_by_ratio(tmp_path):
 
 
 def test_member_over_the_size_cap(tmp_path, monkeypatch):
-    monkeypatch.setattr(archive, "MAX_MEMBER_BYTES", 64 * 1024)
+    monkeypatch.setenv("AUDITOR_MAX_FILE_BYTES", str(64 * 1024))
     big = "window.YTD.tweets.part0 = [" + " " * 200_000 + "]"
     z = make_zip(tmp_path / "huge.zip", {"data/tweets.js": big})
-    _raises(z, "larger than")
+    _raises(z, "AUDITOR_MAX_FILE_BYTES")
 
 
 def test_json_file_that_is_not_an_archive(tmp_path):

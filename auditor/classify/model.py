@@ -18,6 +18,7 @@ from auditor.classify.lexicon import Lexicons
 from auditor.classify.store import read_state
 from auditor.classify.windows import scoring_windows
 from auditor.errors import AuditorError
+from auditor.textprep import prepare, prepare_all, source_phrases
 
 MODEL_FILE = "classifier.skops"
 #: Model columns: the categories, then signals that are not categories of their own.
@@ -125,7 +126,7 @@ class Classifier:
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Raw linear scores (n, heads): one shared vectorisation, one sparse product for all heads."""
-        texts = [t or "" for t in texts]
+        texts = prepare_all(texts)  # as a reader sees them: auditor/textprep.py
         if not texts:
             return np.zeros((0, len(self.heads)))
         return self._raw(texts)
@@ -156,6 +157,7 @@ class Classifier:
         if not self.grades:
             return None
         best = -1
+        text = prepare(text)  # emoji read as words, spelled-out letters joined, look-alikes folded
         chunks = text.split()
         for i, chunk in enumerate(chunks):
             for tok in self.featuriser.tokens_of_texts([chunk])[0]:
@@ -204,9 +206,10 @@ class Classifier:
         if category not in self.heads:
             raise ValueError(f"unknown category {category!r}")
         j = self.heads.index(category)
-        windows = scoring_windows(text)
+        windows = scoring_windows(prepare(text))
         best = int(np.argmax(self._raw(windows)[:, j])) if len(windows) > 1 else 0
-        return top_phrases(self.featuriser, self.coef[:, j], windows[best], k)  # the window behind the score
+        phrases = top_phrases(self.featuriser, self.coef[:, j], windows[best], k)  # the window behind it
+        return source_phrases(phrases, text)  # as written in the post
 
 
 def _in_name(chunks: list[str], i: int) -> bool:

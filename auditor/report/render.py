@@ -18,6 +18,9 @@ from auditor.resources import reports_dir
 #: Cards shown per section in the report; flagged.csv and summary.json always hold every flagged post.
 MAX_CARDS = 300
 MAX_PHRASE = 200
+#: Longer posts are shown as excerpts around their evidence; flagged.csv and summary.json keep the full text.
+MAX_CARD_CHARS = 3000
+EXCERPT_CONTEXT = 300
 KIND_LABELS = {
     "post": "Post",
     "reply": "Reply",
@@ -77,6 +80,35 @@ def highlight(text: str, evidence: Mapping[str, Sequence[str]]) -> Markup:
     return Markup("").join(out)
 
 
+def excerpt(text: str, evidence: Mapping[str, Sequence[str]], limit: int = MAX_CARD_CHARS
+            ) -> tuple[str, bool]:
+    """The text a card shows: all of it up to ``limit`` characters, else windows around the evidence (or the
+    start), so one 100,000-character post cannot fill a hundred PDF pages. Returns (text, was it cut)."""
+    if len(text) <= limit:
+        return text, False
+    spans = []
+    for phrases in evidence.values():
+        for phrase in phrases:
+            pat = _phrase_pattern(str(phrase))
+            m = pat.search(text) if pat else None
+            if m:
+                spans.append((max(0, m.start() - EXCERPT_CONTEXT), m.end() + EXCERPT_CONTEXT))
+    windows: list[list[int]] = []
+    for start, end in sorted(spans) or [(0, limit)]:
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    pieces, room = [], limit
+    for start, end in windows:
+        if room <= 0:
+            break
+        end = min(end, start + room, len(text))
+        pieces.append(("… " if start > 0 else "") + text[start:end])
+        room -= end - start
+    return " ".join(pieces) + " …", True
+
+
 def nice_date(value: str | None) -> str:
     """ISO timestamp → ``12 Mar 2024`` (or "date unknown")."""
     if not value:
@@ -98,9 +130,11 @@ def span(days: float) -> str:
 
 def _card(entry: Mapping[str, Any]) -> dict[str, Any]:
     scores, evidence, tiers = entry.get("scores", {}), entry.get("evidence", {}), entry.get("tiers", {})
+    shown, cut = excerpt(entry.get("text") or "", evidence)
     return {
         **entry,
-        "html_text": highlight(entry.get("text") or "", evidence),
+        "html_text": highlight(shown, evidence),
+        "cut_from": len(entry.get("text") or "") if cut else None,
         "href": safe_url(entry.get("url")),
         "date_text": nice_date(entry.get("date")),
         "kind_label": KIND_LABELS.get(entry.get("kind", ""), str(entry.get("kind", ""))),

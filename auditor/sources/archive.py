@@ -1,8 +1,9 @@
 """Safe read access to an export: a .zip, a .tar.gz or an unpacked folder, without extracting to disk.
 
 Every member is checked before it is read: no absolute or ``..`` paths, no links out of the tree, no member
-larger than ``MAX_MEMBER_BYTES`` once inflated, no archive inflating past ``MAX_TOTAL_BYTES``, and no member
-whose compression ratio marks it as a decompression bomb. Problems are ``AuditorError`` naming the archive.
+larger than ``AUDITOR_MAX_FILE_BYTES`` once inflated, no archive inflating past ``AUDITOR_MAX_ARCHIVE_BYTES``,
+and no member whose compression ratio marks it as a decompression bomb. Problems are ``AuditorError``
+naming the archive.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from auditor import limits
 from auditor.errors import AuditorError
 
-MAX_MEMBER_BYTES = 512 * 1024 * 1024  # one inflated file
-MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024  # everything read from one archive
+# Sizes: ``auditor.limits.FILE_BYTES`` for one inflated file, ``ARCHIVE_BYTES`` for everything read from one.
 MAX_RATIO = 200  # inflated / compressed size; text JSON stays far below this
 RATIO_FLOOR_BYTES = 1024 * 1024  # small members may compress well without being bombs
 _CHUNK = 1024 * 1024
@@ -140,18 +141,19 @@ class ArchiveTree:
     def _read_limited(self, stream: io.BufferedIOBase, name: str, compressed: int | None) -> bytes:
         """Inflate a member chunk by chunk, stopping as soon as a size or ratio cap is passed."""
         buf = bytearray()
+        max_member, max_total = limits.FILE_BYTES.value, limits.ARCHIVE_BYTES.value
         while True:
             chunk = stream.read(_CHUNK)
             if not chunk:
                 break
             buf += chunk
             size = len(buf)
-            if size > MAX_MEMBER_BYTES:
-                raise AuditorError(self.label, f"{name} is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+            if size > max_member:
+                raise AuditorError(self.label, f"{name}: {limits.FILE_BYTES.problem(size)}")
             if compressed and size > RATIO_FLOOR_BYTES and size / max(compressed, 1) > MAX_RATIO:
                 raise AuditorError(self.label, f"{name} looks like a decompression bomb (over {MAX_RATIO}:1)")
-            if self._read_total + size > MAX_TOTAL_BYTES:
-                raise AuditorError(self.label, f"archive inflates past {MAX_TOTAL_BYTES // 2**30} GiB")
+            if self._read_total + size > max_total:
+                raise AuditorError(self.label, limits.ARCHIVE_BYTES.problem())
         self._read_total += len(buf)
         return bytes(buf)
 
@@ -184,8 +186,7 @@ class _FolderTree(ArchiveTree):
     def read_bytes(self, name: str) -> bytes:
         path = self._path(name)
         try:
-            if path.stat().st_size > MAX_MEMBER_BYTES:
-                raise AuditorError(str(path), f"file is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+            limits.FILE_BYTES.check(path.stat().st_size, str(path))
             with path.open("rb") as fh:
                 return self._read_limited(fh, name, None)
         except OSError as exc:
@@ -220,8 +221,8 @@ class _ZipTree(ArchiveTree):
 
     def read_bytes(self, name: str) -> bytes:
         info = self._info(name)
-        if info.file_size > MAX_MEMBER_BYTES:  # declared size; the real size is checked while inflating too
-            raise AuditorError(self.label, f"{name} is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+        if info.file_size > limits.FILE_BYTES.value:  # declared size; the real one is checked while inflating
+            raise AuditorError(self.label, f"{name}: {limits.FILE_BYTES.problem(info.file_size)}")
         try:
             with self._zip.open(info) as fh:
                 return self._read_limited(fh, name, info.compress_size)
@@ -257,8 +258,8 @@ class _TarTree(ArchiveTree):
         while (member := self._tar.next()) is not None:
             members.append(member)
             inflated = member.offset_data + member.size
-            if inflated > MAX_TOTAL_BYTES:
-                raise AuditorError(label, f"archive inflates past {MAX_TOTAL_BYTES // 2**30} GiB")
+            if inflated > limits.ARCHIVE_BYTES.value:
+                raise AuditorError(label, limits.ARCHIVE_BYTES.problem())
             if inflated > RATIO_FLOOR_BYTES and inflated / max(self._compressed, 1) > MAX_RATIO:
                 raise AuditorError(label, f"looks like a decompression bomb (over {MAX_RATIO}:1)")
         return members
@@ -280,8 +281,8 @@ class _TarTree(ArchiveTree):
 
     def read_bytes(self, name: str) -> bytes:
         member = self._member(name)
-        if member.size > MAX_MEMBER_BYTES:
-            raise AuditorError(self.label, f"{name} is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+        if member.size > limits.FILE_BYTES.value:
+            raise AuditorError(self.label, f"{name}: {limits.FILE_BYTES.problem(member.size)}")
         try:
             fh = self._tar.extractfile(member)
             if fh is None:

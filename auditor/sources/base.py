@@ -23,8 +23,10 @@ class SourceResult:
     notes: list[str] = field(default_factory=list)  # completeness warnings shown in the report
 
     def __post_init__(self) -> None:
-        self.account = valid_unicode(self.account)  # names from broken JSON escapes must still print
-        self.display_name = valid_unicode(self.display_name) if self.display_name else self.display_name
+        # names from broken JSON escapes must still print; a name that is not text (a hostile file) is none
+        self.account = valid_unicode(self.account if isinstance(self.account, str) else str(self.account))
+        self.display_name = (valid_unicode(self.display_name)
+                             if isinstance(self.display_name, str) and self.display_name else None)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,13 @@ def register_live_reader(prefix: str, read: Callable[[str], SourceResult]) -> No
 
 def read_source(spec: str) -> SourceResult:
     """Read one SOURCE argument: a live spec (``bsky:…``) or a file/folder detected by its content."""
+    from auditor.sources.guard import check_result, reading
+
+    with reading(spec):
+        return check_result(_read_unchecked(spec), spec)
+
+
+def _read_unchecked(spec: str) -> SourceResult:
     prefix, sep, target = spec.partition(":")
     if sep and prefix in LIVE_READERS and not Path(spec).exists():
         return LIVE_READERS[prefix].read(target)

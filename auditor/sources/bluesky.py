@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import libipld
-from atproto import CAR, CID
 
+from auditor import limits
 from auditor.errors import AuditorError
 from auditor.post import Post
 from auditor.sources.base import SourceResult, register_file_reader, register_live_reader
+from auditor.sources.car import read_car, read_varint
 from auditor.sources.http import HttpClient, HttpStatusError
 from auditor.textclean import clean_text
 from auditor.timeparse import parse_any_ts
@@ -33,7 +34,6 @@ PROFILE = "app.bsky.actor.profile"
 _HANDLE = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
 _DID = re.compile(r"^did:[a-z]+:[A-Za-z0-9._:%-]{1,2048}$")
 _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
-_MAX_MST_DEPTH = 128
 _MAX_CAR_HEADER = 4096
 
 
@@ -188,28 +188,34 @@ def repost_to_post(record: dict, uri: str, handle: str, account: str) -> Post:
 
 # -- CAR / MST ---------------------------------------------------------------------------------------------
 
-def _link(value: Any) -> CID | None:
-    """A DAG-CBOR link as decoded by libipld (raw CID bytes), else None."""
-    if not isinstance(value, bytes) or not value:
+def _link(value: Any) -> bytes | None:
+    """A DAG-CBOR link as decoded by libipld (binary CID, with or without the 0x00 prefix), else None."""
+    if not isinstance(value, bytes) or len(value) < 4:
         return None
-    try:
-        return CID.decode(value)
-    except ValueError:
-        return None
+    cid = value[1:] if value[0] == 0 else value
+    return cid if cid[0] == 1 else None
 
 
-def walk_mst(blocks: dict, root: CID, where: str) -> Iterator[tuple[str, Any]]:
+def walk_mst(blocks: dict[bytes, Any], root: bytes, where: str) -> Iterator[tuple[str, Any]]:
     """Yield ``(collection/rkey, record)`` in key order by walking the MST from ``root``.
 
     Node: ``{"l": link|null, "e": [{"p": shared prefix length, "k": key suffix, "v": record link,
     "t": subtree link|null}]}``. Records whose block is missing from the CAR (a partial export) are skipped.
+    A tree that loops, is deeper than the limit, lists keys out of order or reaches one record twice is a
+    corrupt (or hostile) export: an error, not thousands of copies of one post.
     """
-    seen: set[str] = set()
+    seen_nodes: set[bytes] = set()
+    seen_records: set[bytes] = set()
+    max_depth, max_records = limits.MST_DEPTH.int_value, limits.CAR_RECORDS.int_value
+    last_key = b""
 
-    def node_items(cid: CID, depth: int) -> Iterator[tuple[str, Any]]:
-        if depth > _MAX_MST_DEPTH or str(cid) in seen:
-            raise AuditorError(where, "the repository tree loops or is impossibly deep (corrupt export)")
-        seen.add(str(cid))
+    def node_items(cid: bytes, depth: int) -> Iterator[tuple[str, Any]]:
+        nonlocal last_key
+        if depth > max_depth:
+            raise limits.MST_DEPTH.error(where, depth)
+        if cid in seen_nodes:
+            raise AuditorError(where, "the repository tree loops (corrupt export)")
+        seen_nodes.add(cid)
         node = blocks.get(cid)
         if node is None:
             return
@@ -222,10 +228,18 @@ def walk_mst(blocks: dict, root: CID, where: str) -> Iterator[tuple[str, Any]]:
         for entry in node["e"]:
             if not isinstance(entry, dict) or not isinstance(entry.get("k"), bytes):
                 raise AuditorError(where, "the repository tree has a malformed entry (corrupt export)")
-            prefix = entry.get("p") if isinstance(entry.get("p"), int) else 0
+            prefix = entry.get("p") if type(entry.get("p")) is int else 0
             key = key[:prefix] + entry["k"]
+            if key <= last_key:
+                raise AuditorError(where, "the repository tree lists its keys out of order (corrupt export)")
+            last_key = key
             value = _link(entry.get("v"))
             if value is not None and value in blocks:
+                if value in seen_records:
+                    raise AuditorError(where, "the repository tree reaches one record twice (corrupt export)")
+                seen_records.add(value)
+                if len(seen_records) > max_records:
+                    raise limits.CAR_RECORDS.error(where)
                 yield key.decode("utf-8", "replace"), blocks[value]
             sub = _link(entry.get("t"))
             if sub is not None:
@@ -235,17 +249,15 @@ def walk_mst(blocks: dict, root: CID, where: str) -> Iterator[tuple[str, Any]]:
 
 
 def read_repo(data: bytes, where: str) -> tuple[str, list[tuple[str, str, dict]]]:
-    """Decode a repo CAR; returns the DID and ``(collection, rkey, record)`` for every record found."""
-    try:
-        car = CAR.from_bytes(data)
-    except Exception as exc:  # libipld raises ValueError/RecursionError, the SDK InvalidCARFile
-        raise AuditorError(where, f"not a readable Bluesky repository export ({_first_line(exc)})") from None
-    commit = car.blocks.get(car.root)
+    """Decode a repo CAR (every block checked against its CID); the DID and ``(collection, rkey, record)``
+    for every record found."""
+    root, blocks = read_car(data, where)
+    commit = blocks.get(root)
     if not isinstance(commit, dict) or _link(commit.get("data")) is None:
         raise AuditorError(where, "the repository export has no commit (not a repo CAR?)")
     did = commit.get("did") if isinstance(commit.get("did"), str) else ""
     records = []
-    for path, record in walk_mst(car.blocks, _link(commit["data"]), where):
+    for path, record in walk_mst(blocks, _link(commit["data"]), where):
         collection, _, rkey = path.partition("/")
         if isinstance(record, dict):
             records.append((collection, rkey, record))
@@ -269,10 +281,6 @@ def repo_posts(did: str, records: list[tuple[str, str, dict]], handle: str, acco
     return posts, display
 
 
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
-
-
 # -- local .car file ------------------------------------------------------------------------------------
 
 def sniff_car(path: Path) -> bool:
@@ -281,15 +289,9 @@ def sniff_car(path: Path) -> bool:
         return False
     with open(path, "rb") as fh:
         head = fh.read(_MAX_CAR_HEADER + 10)
-    length, shift, i = 0, 0, 0
-    while i < len(head) and i < 4:
-        byte = head[i]
-        length |= (byte & 0x7F) << shift
-        shift += 7
-        i += 1
-        if not byte & 0x80:
-            break
-    else:
+    try:
+        length, i = read_varint(head[:4], 0)
+    except ValueError:
         return False
     if not 0 < length <= _MAX_CAR_HEADER or i + length > len(head):
         return False
@@ -305,6 +307,7 @@ def read_car_file(path: Path) -> SourceResult:
     for the handle."""
     where = str(path)
     try:
+        limits.FILE_BYTES.check(Path(path).stat().st_size, where)  # before reading, not after
         data = Path(path).read_bytes()
     except OSError as exc:
         raise AuditorError(where, f"cannot read ({exc.strerror or exc})") from None

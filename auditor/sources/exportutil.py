@@ -7,14 +7,15 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from auditor import limits
 from auditor.errors import AuditorError
 from auditor.post import Post
-from auditor.sources.archive import MAX_MEMBER_BYTES, ArchiveTree, is_archive
+from auditor.sources.archive import ArchiveTree, is_archive
 from auditor.textclean import clean_text
 from auditor.timeparse import parse_any_ts
 
@@ -35,11 +36,10 @@ def head(path: Path, size: int = SNIFF_BYTES) -> str:
 
 
 def read_file_text(path: Path) -> str:
-    """A whole plain file as UTF-8 text, refusing files over the archive member cap."""
+    """A whole plain file as UTF-8 text, refusing files over ``AUDITOR_MAX_FILE_BYTES``."""
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_MEMBER_BYTES:
-            raise AuditorError(str(path), f"file is larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+        limits.FILE_BYTES.check(path.stat().st_size, str(path))
         data = path.read_bytes()
     except OSError as exc:
         raise AuditorError(str(path), f"cannot read ({exc.strerror or exc})") from None
@@ -134,6 +134,41 @@ def timestamp(value: Any, where: str) -> datetime | None:
         return parse_any_ts(value)
     except (ValueError, OverflowError, OSError):  # out-of-range epochs overflow instead of ValueError
         raise AuditorError(where, f"unreadable date {str(value)[:40]!r}") from None
+
+
+MAX_URL_CHARS = 2048  # a longer "expanded" address is not a real link: the short one stays
+
+
+def expand_links(text: str, links: Iterable[tuple[Any, Any, Any]]) -> str:
+    """Put each short link (t.co) back to the address it stands for: ``(short, expanded, indices)`` each
+    replaced once, at its own span, left to right; the result never grows past the post-text limit.
+
+    ``indices`` (X's ``[start, end]`` in code points) are used when they point at the short link; X counts
+    them on the unescaped text, so when they do not match, the next occurrence after the previous link is.
+    """
+    room = limits.POST_CHARS.int_value - len(text)
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    for short, expanded, indices in links:
+        if not (isinstance(short, str) and isinstance(expanded, str) and short and expanded):
+            continue
+        if len(expanded) > MAX_URL_CHARS or len(expanded) - len(short) > room:
+            continue
+        start = indices[0] if (isinstance(indices, list | tuple) and indices and type(indices[0]) is int
+                               and indices[0] >= pos and text.startswith(short, indices[0])) else -1
+        if start < 0:
+            start = text.find(short, pos)
+        if start < 0:
+            continue
+        spans.append((start, start + len(short), expanded))
+        room -= len(expanded) - len(short)
+        pos = start + len(short)
+    out, pos = [], 0
+    for start, end, expanded in spans:
+        out += [text[pos:start], expanded]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def stable_id(*parts: Any) -> str:

@@ -9,6 +9,8 @@ reader the same way:
 - ``AUDITOR_HTTP_TIMEOUT`` (20 s), ``AUDITOR_HTTP_TRIES`` (5), ``AUDITOR_HTTP_BACKOFF`` (1 s, doubled per try,
   with jitter), ``AUDITOR_MAX_WAIT`` (longest wait a rate limit may impose, 300 s),
   ``AUDITOR_MIN_INTERVAL`` (seconds between two requests to one host, 0.25), ``AUDITOR_USER_AGENT``.
+- Bounds from ``auditor.limits``: ``AUDITOR_HTTP_DEADLINE`` (total seconds per request, 600),
+  ``AUDITOR_MAX_BODY_BYTES`` (512M), ``AUDITOR_MAX_PAGES`` (pages per account, 10,000).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import contextlib
 import email.utils
 import hashlib
 import json
+import math
 import os
 import random
 import re
@@ -33,12 +36,12 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from auditor import __version__ as _version
+from auditor import limits
 from auditor.errors import AuditorError
 from auditor.fsutil import atomic_file
 from auditor.timeparse import parse_any_ts
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504, 520, 521, 522, 523, 524})
-MAX_BODY_BYTES = 1024 * 1024 * 1024  # a repo export may be large; anything past 1 GiB is refused
 CHECKPOINT_TTL = 7 * 24 * 3600  # a killed run older than a week starts afresh
 _CACHE_FORMAT = 1
 
@@ -48,9 +51,12 @@ def _env_float(name: str, default: float) -> float:
     if not raw:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
-        raise AuditorError(name, f"not a number: {raw!r}") from None
+        raise AuditorError(name, f"not a number: {raw[:40]!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise AuditorError(name, f"must be a finite number of zero or more, got {raw[:40]!r}")
+    return value
 
 
 def default_cache_dir() -> Path:
@@ -267,9 +273,12 @@ class HttpClient:
         cfg = self.config
         self.cache = ResponseCache(cfg.cache_dir, cfg.cache_ttl) if cfg.cache_dir else None
         self.sleep: Callable[[float], None] = time.sleep
-        hdrs = {"User-Agent": self.config.user_agent, "Accept": "application/json"}
-        hdrs.update(headers or {})
-        self._client = httpx.Client(timeout=self.config.timeout, headers=hdrs, follow_redirects=True)
+        self._headers = {"User-Agent": self.config.user_agent, "Accept": "application/json",
+                         **(headers or {})}
+        self._client = self._new_client()
+
+    def _new_client(self) -> httpx.Client:
+        return httpx.Client(timeout=self.config.timeout, headers=self._headers, follow_redirects=True)
 
     def close(self) -> None:
         self._client.close()
@@ -341,15 +350,44 @@ class HttpClient:
         raise AuditorError(self.where, problem)
 
     def _once(self, url: str, params: Mapping[str, Any], headers: Mapping[str, str] | None) -> Response:
-        with self._client.stream("GET", url, params=params or None, headers=headers) as r:
-            chunks, size = [], 0
-            for chunk in r.iter_bytes():
-                size += len(chunk)
-                if size > MAX_BODY_BYTES:
-                    raise AuditorError(self.where, f"{_host(url)} sent more than {MAX_BODY_BYTES >> 20} MiB")
-                chunks.append(chunk)
-            hdrs = {k.lower(): v for k, v in r.headers.items()}
-            return Response(r.status_code, hdrs, b"".join(chunks), str(r.url))
+        """One GET, bounded in size (``AUDITOR_MAX_BODY_BYTES``) and in total time
+        (``AUDITOR_HTTP_DEADLINE``): the timeout alone is per read, so a server dripping one byte a second
+        would never be cut off."""
+        deadline = limits.REQUEST_SECONDS.value
+        max_body = limits.BODY_BYTES.value
+        started = time.monotonic()
+        expired = threading.Event()
+
+        def cut_off() -> None:  # headers dripping in: only closing the connections stops the read
+            expired.set()
+            self._client.close()
+
+        timer = threading.Timer(deadline, cut_off)
+        timer.daemon = True
+        timer.start()
+        try:
+            with self._client.stream("GET", url, params=params or None, headers=headers) as r:
+                declared = r.headers.get("content-length", "")
+                if declared.isascii() and declared.isdigit() and int(declared[:20]) > max_body:
+                    raise limits.BODY_BYTES.error(self.where, int(declared[:20]))
+                chunks, size = [], 0
+                for chunk in r.iter_bytes():
+                    size += len(chunk)
+                    if size > max_body:
+                        raise limits.BODY_BYTES.error(self.where, size)
+                    if time.monotonic() - started > deadline:
+                        raise limits.REQUEST_SECONDS.error(self.where)
+                    chunks.append(chunk)
+                hdrs = {k.lower(): v for k, v in r.headers.items()}
+                return Response(r.status_code, hdrs, b"".join(chunks), str(r.url))
+        except (httpx.HTTPError, RuntimeError):
+            if expired.is_set():
+                raise limits.REQUEST_SECONDS.error(self.where) from None
+            raise
+        finally:
+            timer.cancel()
+            if expired.is_set():
+                self._client = self._new_client()
 
     def _backoff(self, attempt: int) -> float:
         delay = min(self.config.backoff_max, self.config.backoff * 2 ** (attempt - 1))
@@ -373,6 +411,7 @@ class HttpClient:
         so far are checkpointed, so a killed run resumes at the page it stopped at (deduplicated by id)."""
         ckpt = Checkpoint(self.config.cache_dir, key) if self.config.cache_dir else None
         state = ckpt.load() if ckpt else None
+        max_pages = limits.PAGES.value
         run = PageRun()
         cursor: str | None = None
         if state:
@@ -386,6 +425,8 @@ class HttpClient:
                 if max_items is not None and len(run.items) >= max_items:
                     run.capped = True
                     break
+                if run.pages >= max_pages:  # a server that always has "one more page"
+                    raise limits.PAGES.error(self.where, run.pages + 1)
                 try:
                     items, nxt = fetch_page(cursor)
                 except AuditorError as exc:

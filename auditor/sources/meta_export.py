@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from auditor import limits
 from auditor.errors import AuditorError
 from auditor.post import Post
 from auditor.sources.archive import ArchiveTree
@@ -50,6 +51,12 @@ def fix_mojibake(text: str) -> str:
         return text.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return text
+
+
+def _shallow(doc: Any, where: str) -> Any:
+    """The document, if nested no deeper than the JSON depth limit (``_fix_all`` recurses through it)."""
+    limits.check_json_depth(doc, where)
+    return doc
 
 
 def _fix_all(value: Any) -> Any:
@@ -104,7 +111,7 @@ def read(path: Path) -> SourceResult:
         kind = _file_kind(text[:8192])
         if kind is None:
             continue  # e.g. a comments.json that is not Facebook's
-        doc = _fix_all(load_json(text, where))
+        doc = _fix_all(_shallow(load_json(text, where), where))
         with layout_guard(where):
             reader.read_file(kind, doc, where)
     if not reader.posts and not reader.stubs:
@@ -117,7 +124,7 @@ def _owner(tree: ArchiveTree) -> dict[str, str]:
     found: dict[str, str] = {}
     for name in tree.find(*PROFILE_FILES):
         try:
-            doc = _fix_all(load_json(tree.read_text(name), name))
+            doc = _fix_all(_shallow(load_json(tree.read_text(name), name), name))
             _owner_names(doc, found)
         except (AuditorError, AttributeError, TypeError):
             continue  # the name is a nicety; a broken profile file must not stop the audit

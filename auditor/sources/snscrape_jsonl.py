@@ -18,6 +18,7 @@ from auditor.post import Post
 from auditor.sources.base import SourceResult, register_file_reader
 from auditor.sources.exportutil import (
     DELETED_MARKERS,
+    expand_links,
     head,
     layout_guard,
     load_json,
@@ -108,10 +109,10 @@ def _str_id(item: dict[str, Any], key: str = "id") -> str:
 def _tweet_text(tweet: dict[str, Any]) -> str:
     """rawContent (or the deprecated ``content``) with t.co links put back to their targets."""
     text = tweet.get("rawContent") or tweet.get("content") or ""
-    for link in tweet.get("links") or []:
-        if isinstance(link, dict) and link.get("tcourl") and link.get("url"):
-            text = text.replace(link["tcourl"], link["url"])
-    return text
+    if not isinstance(text, str):
+        return ""
+    links = [link for link in tweet.get("links") or [] if isinstance(link, dict)]
+    return expand_links(text, ((link.get("tcourl"), link.get("url"), link.get("indices")) for link in links))
 
 
 def _tweet(item: dict[str, Any], where: str) -> Post:

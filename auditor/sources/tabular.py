@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
 from typing import Any, TextIO
 
+from auditor import limits
 from auditor.errors import AuditorError
 from auditor.post import KINDS, VISIBILITIES, Post
 from auditor.sources.archive import is_archive
@@ -23,7 +25,7 @@ from auditor.sources.base import SourceResult, register_file_reader
 from auditor.sources.exportutil import make_post, timestamp
 
 STDIN = "-"
-_SNIFF_LINE = 1024 * 1024  # read at most this much of the first line when sniffing
+_TEXT_KEY = re.compile(r'"text"\s*:')
 _FIELDS = ("id", "text", "created_at", "url", "kind", "platform", "author", "lang", "visibility", "raw_text",
            "deleted", "account", "extra")
 
@@ -44,6 +46,20 @@ def _open(source: str | Path) -> TextIO:
         return path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise AuditorError(str(path), f"cannot read ({exc.strerror or exc})") from None
+
+
+def _bounded_lines(stream: TextIO, where: str) -> Iterator[str]:
+    """The stream's lines, each at most ``AUDITOR_MAX_LINE_BYTES`` long (so one endless line, or
+    ``/dev/zero``, cannot fill memory), none holding a NUL byte (binary data, not a table of text)."""
+    cap = limits.LINE_BYTES.int_value
+    number = 0
+    while line := stream.readline(cap + 1):
+        number += 1
+        if len(line) > cap:
+            raise AuditorError(where, f"line {number}: {limits.LINE_BYTES.problem()}")
+        if "\0" in line:
+            raise AuditorError(where, f"line {number}: holds a NUL byte (binary data, not text)")
+        yield line
 
 
 def _is_json_line(line: str) -> bool:
@@ -70,7 +86,7 @@ def _csv(lines: Iterable[str], where: str) -> Iterator[tuple[int, dict[str, Any]
     """(line number where the record ends, row) for each CSV record; multi-line quoted fields kept."""
     reader = csv.reader(lines, strict=True)  # an unclosed quote must not swallow the rest of the file
     try:
-        header = next(reader, None)
+        header = next((r for r in reader if any(cell.strip() for cell in r)), None)  # blank lines first
         if header is None:
             return
         names = [h.strip().lower() for h in header]
@@ -91,7 +107,7 @@ def _numbered_rows(source: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     where = _label(source)
     stream = _open(source)
     try:
-        lines = iter(stream)
+        lines = _bounded_lines(stream, where)
         first = next((ln for ln in lines if ln.strip()), None) if str(source) == STDIN else None
         if str(source) == STDIN:
             if first is None:
@@ -107,6 +123,7 @@ def _numbered_rows(source: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             text = row["text"] = "" if row["text"] is None else row["text"]  # JSON null: a post with no text
             if not isinstance(text, str):
                 raise AuditorError(where, f"line {number}: 'text' is not a string")
+            limits.check_json_depth(row, f"{where}: line {number}")  # nested values pass on to the output
             ident = row.get("id")
             row["id"] = str(count) if ident is None or ident == "" else str(ident)
             yield number, row
@@ -132,15 +149,16 @@ def read_rows(source: str | Path) -> Iterator[dict[str, Any]]:
 
 
 def _first_line(path: Path) -> str:
-    """The first non-blank line of a file (at most 1 MiB of it), BOM dropped; '' if none or unreadable."""
+    """The first non-blank line of a file (at most the line limit), BOM dropped; '' if none or unreadable."""
     try:
         with path.open("rb") as fh:
             for _ in range(1000):
-                raw = fh.readline(_SNIFF_LINE)
+                raw = fh.readline(limits.LINE_BYTES.int_value)
                 if not raw:
                     break
+                raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM, then perhaps a blank line first
                 if raw.strip():
-                    return raw.decode("utf-8-sig", errors="ignore")
+                    return raw.decode("utf-8", errors="ignore")
     except OSError:
         pass
     return ""
@@ -156,7 +174,10 @@ def sniff(path: Path) -> bool:
         try:
             row = json.loads(line)
         except json.JSONDecodeError:
-            return False
+            # a first row cut at the line limit is still a table (reading it says which limit it broke)
+            return not line.endswith("\n") and _TEXT_KEY.search(line) is not None
+        except (ValueError, RecursionError):  # a number past the digit limit, deep nesting: read to say so
+            return _TEXT_KEY.search(line) is not None
         return isinstance(row, dict) and isinstance(row.get("text"), str)
     try:
         header = next(csv.reader([line]), [])
@@ -205,7 +226,13 @@ def _to_post(number: int, row: dict[str, Any], where: str) -> Post:
 def read(path: Path) -> SourceResult:
     """Posts from a JSONL/CSV table; the account is the rows' single author, else the file name."""
     where = str(path)
-    posts = [_to_post(number, row, where) for number, row in _numbered_rows(path)]
+    limits.FILE_BYTES.check(Path(path).stat().st_size, where)  # `classify` streams; an audit holds it all
+    max_posts = limits.POSTS.value
+    posts = []
+    for number, row in _numbered_rows(path):
+        if len(posts) >= max_posts:
+            raise limits.POSTS.error(where)
+        posts.append(_to_post(number, row, where))
     if not posts:
         raise AuditorError(where, "no rows in this posts table")
     authors = {p.author for p in posts} - {"unknown"}

@@ -10,6 +10,7 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from auditor.post import Post
 from auditor.sources.archive import ArchiveTree
 from auditor.sources.base import SourceResult, register_file_reader
 from auditor.sources.exportutil import (
+    expand_links,
     head,
     layout_guard,
     load_json,
@@ -58,6 +60,7 @@ class _Archive:
     tweets: list[tuple[dict[str, Any], bool, str]] = field(default_factory=list)  # (tweet, deleted, where)
     notes: list[tuple[dict[str, Any], bool, str]] = field(default_factory=list)  # (noteTweet, deleted, where)
     warnings: list[str] = field(default_factory=list)
+    protected: list[tuple[datetime, datetime | None]] = field(default_factory=list)  # followers-only spans
 
 
 # -- sniffing -----------------------------------------------------------------------------------------------
@@ -135,7 +138,7 @@ def _manifest_files(manifest: dict[str, Any], kind: str) -> list[tuple[str, int 
             for f in entry["files"]:
                 if isinstance(f, dict) and isinstance(f.get("fileName"), str):
                     count = str(f.get("count", ""))
-                    out.append((f["fileName"], int(count) if count.isdigit() else None))
+                    out.append((f["fileName"], int(count) if _digits(count) else None))
             return out
     return None
 
@@ -153,20 +156,26 @@ def _load(tree: ArchiveTree) -> _Archive:
         value = parse_js(tree.read_text(f"{root}data/manifest.js"), f"{tree.label}:{root}data/manifest.js")
         manifest = value if isinstance(value, dict) else {}
     info = manifest.get("userInfo") if isinstance(manifest.get("userInfo"), dict) else {}
-    arc.user, arc.display_name = info.get("userName") or None, info.get("displayName") or None
+    arc.user, arc.display_name = _name(info.get("userName")), _name(info.get("displayName"))
     if not arc.user and f"{root}data/account.js" in names:
         accounts = _items(tree, f"{root}data/account.js", "account")
         if accounts:
-            arc.user = accounts[0].get("username") or None
-            arc.display_name = accounts[0].get("accountDisplayName") or None
+            arc.user = _name(accounts[0].get("username"))
+            arc.display_name = _name(accounts[0].get("accountDisplayName"))
     if isinstance(manifest.get("archiveInfo"), dict) and manifest["archiveInfo"].get("isPartialArchive"):
         arc.warnings.append("The X archive says it is partial: some posts may be missing.")
 
     def files(kind: str) -> list[tuple[str, int | None]]:
         listed = _manifest_files(manifest, kind)
-        if listed is not None:  # the manifest enumerates the parts; globbing could miss or add files
-            return [(posixpath.normpath(root + f), n) for f, n in listed]
         pattern = _FALLBACK[kind]
+        if listed is not None:  # the manifest enumerates the parts; globbing could miss or add files
+            paths = [(posixpath.normpath(root + f), n) for f, n in listed]
+            # …but only post files are ever read, whatever it says (never direct-messages.js as "tweets")
+            refused = [p for p, _ in paths if not pattern.search(p[len(root):])]
+            if refused:
+                arc.warnings.append(f"The manifest lists {', '.join(sorted(refused)[:3])} as a post file; "
+                                    "not read (only tweets/note-tweet/deleted-tweets files are).")
+            return [(p, n) for p, n in paths if pattern.search(p[len(root):])]
         return [(n, None) for n in sorted(names) if n.startswith(root) and pattern.search(n[len(root):])]
 
     tweet_files = files("tweets")
@@ -185,10 +194,67 @@ def _load(tree: ArchiveTree) -> _Archive:
             if count is not None and count != len(items):
                 arc.warnings.append(f"{name}: the manifest announces {count} items, {len(items)} were read.")
             bucket.extend((item, deleted, f"{tree.label}:{name}") for item in items)
+    protected = f"{root}data/protected-history.js"
+    if protected in names:
+        where = f"{tree.label}:{protected}"
+        arc.protected = protected_periods(_items(tree, protected, "protectedHistory"), where)
     return arc
 
 
+def protected_periods(events: list[dict[str, Any]], where: str) -> list[tuple[datetime, datetime | None]]:
+    """``(start, end)`` spans when the account was protected (followers-only); ``end`` None = still is."""
+    changes = []
+    for event in events:
+        action = str(event.get("action", "")).strip().lower()
+        if action not in ("protect", "unprotect"):
+            raise AuditorError(where, f"unknown protection change {str(event.get('action'))[:30]!r}")
+        when = timestamp(event.get("protectedAt"), where)
+        if when is None:
+            raise AuditorError(where, "a protection change without a date")
+        changes.append((when, action))
+    periods: list[tuple[datetime, datetime | None]] = []
+    start = None
+    for when, action in sorted(changes):
+        if action == "protect" and start is None:
+            start = when
+        elif action == "unprotect" and start is not None:
+            periods.append((start, when))
+            start = None
+    if start is not None:
+        periods.append((start, None))
+    return periods
+
+
+def _mark_protected(posts: list[Post], periods: list[tuple[datetime, datetime | None]]) -> int:
+    """Posts written while the account was protected were for followers only: "private", never shown.
+    While it still is protected every post is (X hides old posts too); undated posts are "unknown"."""
+    if not periods:
+        return 0
+    still = periods[-1][1] is None
+    hidden = 0
+    for p in posts:
+        if p.created_at is None:
+            p.visibility = "unknown"
+        elif still or any(start <= p.created_at and (end is None or p.created_at < end)
+                          for start, end in periods):
+            p.visibility = "private"
+        else:
+            continue
+        hidden += 1
+    return hidden
+
+
 # -- tweets to posts ----------------------------------------------------------------------------------------
+
+def _name(value: Any) -> str | None:
+    """A user or display name from the archive: text, or nothing (a hostile file may put anything)."""
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _digits(value: str) -> bool:
+    """ASCII digits only, of a sensible length ("²" and "٣" are digits to ``str.isdigit`` but not ids)."""
+    return value.isascii() and value.isdigit() and len(value) <= 30
+
 
 def _tweet_id(tweet: dict[str, Any]) -> str | None:
     """``id_str`` always (2018 exports had float ids that lost digits); ``id`` only if it is exact."""
@@ -196,16 +262,26 @@ def _tweet_id(tweet: dict[str, Any]) -> str | None:
     if value is None and isinstance(tweet.get("id"), str | int) and not isinstance(tweet.get("id"), bool):
         value = tweet["id"]
     value = str(value).strip() if value is not None else ""
-    return value if value.isdigit() else None
+    return value if _digits(value) else None
 
 
 def _expand_links(text: str, tweet: dict[str, Any]) -> str:
-    """Replace t.co links with the addresses they stand for (entities.urls and .media), for display."""
+    """Replace t.co links with the addresses they stand for (entities.urls and .media), each at its span."""
     entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
-    for u in [*(entities.get("urls") or []), *(entities.get("media") or [])]:
-        if isinstance(u, dict) and isinstance(u.get("url"), str) and isinstance(u.get("expanded_url"), str):
-            text = text.replace(u["url"], u["expanded_url"])
-    return text
+    found = [u for key in ("urls", "media") for u in _list(entities.get(key)) if isinstance(u, dict)]
+    found.sort(key=lambda u: u["indices"][0] if _start(u.get("indices")) else 0)
+    return expand_links(text, ((u.get("url"), u.get("expanded_url"), u.get("indices")) for u in found))
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _start(indices: Any) -> bool:
+    """X's ``indices`` hold ``[start, end]`` as numbers, or as digit strings in some archives."""
+    if isinstance(indices, list) and indices and isinstance(indices[0], str) and indices[0].isdecimal():
+        indices[0] = int(indices[0][:9])
+    return isinstance(indices, list) and bool(indices) and type(indices[0]) is int
 
 
 def _quoted(tweet: dict[str, Any]) -> str | None:
@@ -275,7 +351,7 @@ def _join_notes(posts: list[Post], notes: list[tuple[dict[str, Any], bool, str]]
             match.text = clean_text(match.raw_text)
             match.extra["note_tweet_id"] = note_id
             by_second[created.replace(microsecond=0)].remove(match)
-        elif note_id.isdigit():
+        elif _digits(note_id):
             extra_posts.append(make_post(
                 full, id=note_id, platform=PLATFORM, created_at=created, kind="post", url=_url(user, note_id),
                 lang=None, deleted=deleted, extra={"note_tweet_id": note_id, "note_only": True},
@@ -313,7 +389,7 @@ def _to_post(tweet: dict[str, Any], deleted: bool, where: str, user: str | None)
         deleted_at = timestamp(tweet["deleted_at"], where)
         extra["deleted_at"] = deleted_at.isoformat() if deleted_at else None
     for counter in ("favorite_count", "retweet_count"):
-        if str(tweet.get(counter, "")).isdigit():
+        if isinstance(tweet.get(counter), str | int) and _digits(str(tweet[counter])):
             extra[counter] = int(tweet[counter])
     lang = tweet.get("lang")
     return make_post(
@@ -368,11 +444,15 @@ def read(path: Path) -> SourceResult:
             with tree:
                 arc = _load(tree)
         posts = _posts(arc)
-    account = f"@{arc.user}" if arc.user else "unknown"
+    hidden = _mark_protected(posts, arc.protected)
+    account = f"@{arc.user}" if isinstance(arc.user, str) else "unknown"
     deleted = sum(p.deleted for p in posts)
     notes = list(arc.warnings)
     if deleted:
         notes.append(f"Posts the person deleted, still in the archive (deleted-tweets.js): {deleted}.")
+    if hidden:
+        notes.append(f"The account was protected (followers-only) for some time (protected-history.js): "
+                     f"{hidden} posts from then are counted as not public, never read or shown.")
     return SourceResult(platform=PLATFORM, account=account, posts=posts, display_name=arc.display_name,
                         source=str(path), notes=notes)
 
