@@ -69,10 +69,11 @@ VOCAB = {"min_df": 2, "min_df_bigram": 2}
 PRIOR = PRIORS
 # The others are calibrated on the out-of-fold scores of the tweets they are measured on.
 CALIBRATE_ON = {"profanity": {"olid"}, "insult": {"olid"}, "hate": {"hateval"}, "snark": {"irony"}}
-# The mockery rule (sensitive and snark or insult or profanity: top tier) at these thresholds, chosen for
-# F1 of the mockery label on the frozen check set (reported as such in the cards); the out-of-fold ones
-# flagged too many sincere condolences.
-MOCKERY = {"mockery_sensitive": 0.40, "mockery_snark": 0.25, "mockery_insult": 0.40}
+# Top-tier rules hold under every policy, so a false one costs most: their thresholds were chosen for
+# precision on the frozen check set (reported as such in the cards). The threat signal at 0.25 (out-of-fold
+# F1 would pick 0.15: 28 of 570 check-set posts wrongly made top tier, 1 at 0.25); the mockery rule (sensitive
+# and snark, insult or profanity) at sensitive 0.5, snark 0.25, insult 0.5 (6 wrong instead of 14 at 0.3).
+TOP_TIER = {"threat": 0.25, "mockery_sensitive": 0.50, "mockery_snark": 0.25, "mockery_insult": 0.50}
 # Own thresholds of the heads that decide top-tier reasons (threat; sensitive x snark/insult/profanity),
 # chosen for F1 on out-of-fold training scores; they hold whatever the policy.
 OWN_THRESHOLD_FOR = ("profanity", "insult", "snark", "sensitive", "threat")
@@ -149,9 +150,10 @@ def decision_thresholds(clf: Classifier, splits: dict[str, Split], oof_p: dict[s
     def rows(cat: str, source: str) -> np.ndarray:
         return np.array(splits[cat].sources) == source
 
-    out = {"politics": 0.5, **MOCKERY}
+    out = {"politics": 0.5}
     for head in OWN_THRESHOLD_FOR:
         out[head] = _best(np.array(splits[head].labels), oof_p[head], lambda a, b: f1_pos(a, b)[2])
+    out |= TOP_TIER
     r = rows("snark", "irony")
     out["snark"] = _best(np.array(splits["snark"].labels)[r], oof_p["snark"][r], lambda a, b: f1_pos(a, b)[2])
     r = rows("hate", "hateval")
@@ -315,7 +317,23 @@ def measure(clf: Classifier, corpus: Corpus, splits: dict[str, Split], matrices:
 
 
 def refresh_figures(out: Path, data: Path) -> None:
-    """Measure the shipped model again and rewrite the figures of its manifest and its cards."""
+    """Apply TOP_TIER to the shipped model (a rebuild sets the same), measure it again and rewrite the
+    figures of its manifest and its cards."""
+    import skops.io as sio
+
+    state = read_state(out / MODEL_FILE)
+    thresholds = {str(k): float(v) for k, v in dict(state["decision_thresholds"]).items()}
+    if any(thresholds.get(k) != v for k, v in TOP_TIER.items()):
+        state["decision_thresholds"] = thresholds | TOP_TIER
+        tmp = out / (MODEL_FILE + ".tmp")
+        sio.dump(state, tmp)
+        Classifier(read_state(tmp))
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        manifest["files"][MODEL_FILE] = {"bytes": tmp.stat().st_size, "sha256": sha256(tmp)}
+        manifest["decision_thresholds"] = state["decision_thresholds"]
+        os.replace(tmp, out / MODEL_FILE)
+        text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+        (out / "manifest.json").write_text(text, encoding="utf-8")
     clf = Classifier.load(out)
     corpus = Corpus(data)
     splits = build_splits(clf.featuriser.lex, corpus)

@@ -1,4 +1,4 @@
-"""WordLlama word vectors: read offline from the installed wheel, checked against the model, linear in words."""
+"""WordLlama word vectors: read offline from the installed wheel, checked against the model, linear."""
 
 import numpy as np
 import pytest
@@ -32,7 +32,8 @@ def test_shipped_model_uses_word_vectors_and_each_word_share_is_exact():
     units, doc, scale = feat.units(text)
     weights = clf.coef[:, clf.heads.index("politics")]
     from_units = sum(float(weights[u.cols] @ np.asarray(u.vals)) for u in units) * scale
-    assert from_units + float(doc @ weights[feat.off_doc :]) == pytest.approx(float((x @ weights)[0]), abs=1e-6)
+    total = from_units + float(doc @ weights[feat.off_doc :])
+    assert total == pytest.approx(float((x @ weights)[0]), abs=1e-6)
 
 
 def test_hyphenated_word_is_one_token():

@@ -159,16 +159,19 @@ class Classifier:
         best = -1
         text = prepare(text)  # emoji read as words, spelled-out letters joined, look-alikes folded
         chunks = text.split()
+        names: set[str] = set()
         for i, chunk in enumerate(chunks):
             for tok in self.featuriser.tokens_of_texts([chunk])[0]:
                 word = self.featuriser.lex.canonical(tok) or tok
                 grade = self.grades.get(word)
-                if grade is None or (word in _NAME_LIKE and _in_name(chunks, i)):
-                    continue
-                best = max(best, GRADES.index(grade))
-        if best < 0:  # spaced letters ("s h i t") span several chunks
+                if grade is not None and word in _NAME_LIKE and _in_name(chunks, i):
+                    names.add(word)
+                elif grade is not None:
+                    best = max(best, GRADES.index(grade))
+        if best < 0:  # letters spaced out across chunks ("s h i t") are read from the whole text
             for tok in self.featuriser.tokens_of_texts([text])[0]:
-                if (grade := self.grades.get(self.featuriser.lex.canonical(tok) or tok)) is not None:
+                word = self.featuriser.lex.canonical(tok) or tok
+                if (grade := self.grades.get(word)) is not None and word not in names:
                     best = max(best, GRADES.index(grade))
         return GRADES[best] if best >= 0 else None
 

@@ -17,6 +17,7 @@ COLORS: dict[str, str] = {
     "insult": "#cf3e36",
     "hate": "#7b1d5e",
     "snark": "#2a9485",
+    "sensitive": "#5b6472",
 }
 # Presentation attributes, not classes: WeasyPrint's SVG renderer does not apply page CSS inside <svg>.
 _AXIS = 'font-size="9" fill="#5d6675" font-family="Liberation Sans, DejaVu Sans, Arial, sans-serif"'
