@@ -275,6 +275,9 @@ class Featuriser:
         self._pair_table = KeyTable(self.bigram_keys)
         self._pair_classes = [(CLASSES.index(a), CLASSES.index(b)) for _, a, b in PAIRS]
         self._prewarmed = False
+        # Scoring only (set by project()): word vectors enter as their k category scores per chunk type
+        # (vector @ weights, summed) instead of embed_dims feature entries per word; equal, and much faster.
+        self._embed_coef: np.ndarray | None = None
         self.reset_cache()
 
     def embedding_state(self) -> dict:
@@ -370,7 +373,7 @@ class Featuriser:
         return hit
 
     def _token_entries(
-        self, toks: list[str], word_at: np.ndarray, rec: np.ndarray
+        self, toks: list[str], word_at: np.ndarray, rec: np.ndarray, embed: bool = True
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
         """Feature entries of the words toks[word_at] (rec: their TokenRecords ids): (word, column, value)
         arrays, the words' vocabulary ids, and (word, lexicon class) pairs. Vocabulary word, hashed character
@@ -399,15 +402,22 @@ class Featuriser:
             at.append(np.repeat(has, levels))
             cols.append(self.off_cluster + self.cluster_ids[where[has]].ravel())
             vals.append(np.full(len(has) * levels, self.cluster_weight))
-        if self.embed_dims:
-            vec = self._record_vectors[rec]
-            unknown_words = [toks[i] for i in word_at[unknown].tolist()]
-            if unknown_words and self._word_vectors is not None:
-                vec[unknown] = self._word_vectors.vectors(unknown_words).astype(np.float16)  # as stored
+        if self.embed_dims and embed:
+            vec = self.word_vectors(toks, word_at, rec, unknown)
             at.append(np.repeat(np.arange(len(rec)), self.embed_dims))
             cols.append(np.tile(self.off_embed + np.arange(self.embed_dims), len(rec)))
             vals.append(vec.ravel().astype(np.float64))
         return np.concatenate(at), np.concatenate(cols), np.concatenate(vals), wid, lexicon
+
+    def word_vectors(
+        self, toks: list[str], word_at: np.ndarray, rec: np.ndarray, unknown: np.ndarray
+    ) -> np.ndarray:
+        """Word vectors of the words toks[word_at] (rec: their records; unknown: where rec is unknown)."""
+        vec = self._record_vectors[rec]
+        unknown_words = [toks[i] for i in word_at[unknown].tolist()]
+        if unknown_words and self._word_vectors is not None:
+            vec[unknown] = self._word_vectors.vectors(unknown_words).astype(np.float16)  # as stored
+        return vec
 
     def bigram_col(self, a: int, b: int) -> int:
         """Feature column of the word pair (a, b) of vocabulary ids, or -1 if it is not a known pair."""
@@ -435,7 +445,14 @@ class Featuriser:
         chunk_of = np.cumsum(newline)[word_at]  # chunk index of every word
         rec = rec[word_at]
         counts[:, 0] = np.bincount(chunk_of, rec == known.url, n)[:n] > 0
-        at, cols, vals, wid, (lex_at, lex_cls) = self._token_entries(toks, word_at, rec)
+        lean = self._embed_coef is not None
+        at, cols, vals, wid, (lex_at, lex_cls) = self._token_entries(toks, word_at, rec, embed=not lean)
+        if lean and self.embed_dims:  # the word vectors' category scores, summed per chunk type
+            unknown = np.flatnonzero(rec == known.unknown)
+            word_scores = self.word_vectors(toks, word_at, rec, unknown).astype(np.float64) @ self._embed_coef
+            per_type = np.zeros((n, word_scores.shape[1]))
+            np.add.at(per_type, chunk_of, word_scores)
+            self._type_embed[start:end] = per_type
         np.add.at(counts, (chunk_of[lex_at], n_counts + lex_cls), 1.0)
         # word pairs inside a chunk ("don't-care", "f*cking-idiot")
         pair_rows, pair_where = self._pairs(wid[:-1], wid[1:], chunk_of[:-1] == chunk_of[1:], chunk_of[:-1])
@@ -492,6 +509,10 @@ class Featuriser:
         counts = np.zeros((size, self._counts.shape[1]), dtype=np.float32)
         counts[:n] = self._counts
         self._counts = counts
+        width = 0 if self._embed_coef is None else self._embed_coef.shape[1]
+        type_embed = np.zeros((size, width))
+        type_embed[:n] = self._type_embed[:n, :width] if self._type_embed.shape[1] == width else 0.0
+        self._type_embed = type_embed
 
     def reset_cache(self) -> None:
         self._types: list[str] = []
@@ -503,6 +524,7 @@ class Featuriser:
         self._len = np.zeros(0, dtype=np.int64)  # characters of each chunk type
         # per type: style counts and lexicon classes, small whole numbers (exact in float32)
         self._counts = np.zeros((0, len(COUNTS) + len(CLASSES)), dtype=np.float32)
+        self._type_embed = np.zeros((0, 0))
         self._grow(_MAX_TYPES + _ROOM)
         self._token_cache: dict[str, tuple[list[int], list[float], int]] = {}
         self._lookup: dict[str, int] = {}  # chunk types without a chunk key (see _chunk_ids)
@@ -634,7 +656,13 @@ class Featuriser:
         return out
 
     def project(self, coef: np.ndarray) -> None:
-        """Precompute the category scores of every cached chunk type (done once at model load)."""
+        """Precompute the category scores of every cached chunk type (done once at model load); from here
+        on word vectors are scored through these weights (transform() still builds every feature)."""
+        if self.embed_dims and self._embed_coef is None:
+            self._embed_coef = np.ascontiguousarray(coef[self.off_embed : self.off_doc], dtype=np.float64)
+            self.reset_cache()
+            if self._prewarmed:
+                self.prewarm()
         self._projection(coef)
 
     def _projection(self, coef: np.ndarray) -> np.ndarray:
@@ -647,7 +675,10 @@ class Featuriser:
             self._proj, self._proj_coef, self._proj_rows = base, coef, n_pairs
         n_rows = len(self.bigram_keys) + len(self._types)
         if self._proj_rows < n_rows:
-            block = self.type_matrix(self._proj_rows - len(self.bigram_keys)) @ coef
+            first = self._proj_rows - len(self.bigram_keys)
+            block = self.type_matrix(first) @ coef
+            if self._embed_coef is not None and self.embed_dims:
+                block = block + self._type_embed[first : len(self._types)]
             if n_rows > len(self._proj):
                 grown = np.zeros((max(n_rows, 2 * len(self._proj)), self._proj.shape[1]))
                 grown[: self._proj_rows] = self._proj[: self._proj_rows]
@@ -691,6 +722,16 @@ class Featuriser:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Sparse feature matrix (texts x features), for training."""
+        if self._embed_coef is not None:  # the scoring cache holds no word-vector entries: build afresh
+            lean, self._embed_coef = self._embed_coef, None
+            self.reset_cache()
+            try:
+                return self.transform(texts)
+            finally:
+                self._embed_coef = lean
+                self.reset_cache()
+                if self._prewarmed:
+                    self.prewarm()
         z, scale, ntok, _, counts = self.encode(texts)
         n_pairs = len(self.bigram_keys)
         pairs = sp.csr_matrix(

@@ -86,6 +86,7 @@ class Classifier:
             raise ValueError(f"model lacks categories {sorted(set(CATEGORIES) - set(self.heads))}")
         if self.coef.shape != (self.featuriser.n_features, len(self.heads)):
             raise ValueError(f"coefficient matrix has shape {self.coef.shape}")
+        self.featuriser.project(self.coef)  # scoring mode first, so the vocabulary is cached once, lean
         self.featuriser.prewarm()
         self.featuriser.project(self.coef)
 
