@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from auditor import __version__
+from auditor import __version__, progress, timings
 from auditor.errors import AuditorError
 
 app = typer.Typer(
@@ -32,8 +33,11 @@ CLASSIFY_BATCH_CHARS = 16 << 20
 
 def _status(message: str) -> None:
     """Progress for people at a terminal; scripts and logs get only results and errors."""
-    if err.is_terminal:
+    if err.is_terminal and not progress.quiet():
         err.print(f"[dim]·[/dim] {message}")
+
+
+QUIET = typer.Option("--quiet", "-q", help="No progress bars or status lines, only results and errors.")
 
 
 @app.command()
@@ -50,10 +54,31 @@ def audit(
         help="Brand policy: a YAML file, or a shipped one (default, family, edgy).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf.")] = True,
     demo: Annotated[bool, typer.Option("--demo", help="Audit the shipped demo archive.")] = False,
+    quiet: Annotated[bool, QUIET] = False,
+    roster: Annotated[Path | None, typer.Option(
+        help="CSV or YAML of everyone to audit (id,name,role,team,accounts): a report each + a team summary.")
+    ] = None,
+    quarter: Annotated[str | None, typer.Option(help="The quarter audited, e.g. 2026Q4 (default: this one).")
+    ] = None,
+    db: Annotated[str | None, typer.Option(
+        help="The store: postgresql://user@host/db, or an SQLite file (default: OUT/auditor.db).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Local processes for a roster (default: CPUs).")
+    ] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Run a roster on a Dask cluster, e.g. tcp://host:8786 (workers must reach the store).")] = None,
+    store: Annotated[bool, typer.Option("--store/--no-store", help="Remember this audit in the store.")
+    ] = True,
 ) -> None:
-    """Audit one person: write report.html, report.pdf, flagged.csv and summary.json to OUT/<person>/."""
+    """Audit one person (OUT/<person>/: report.html, report.pdf, flagged.csv, summary.json) or a roster."""
     from auditor.pipeline import demo_source, run_audit
 
+    progress.set_quiet(quiet)
+
+    if roster is not None:
+        if sources or person_file or demo or person:
+            raise AuditorError("--roster", "takes the people from the roster; no SOURCE, --person or --demo")
+        _audit_roster(roster, quarter, out, db, workers, scheduler, pdf)
+        return
     specs = list(sources or [])
     if person_file is not None:
         from auditor.person import load_person
@@ -63,12 +88,102 @@ def audit(
         person = person or listed.name
     if demo:
         specs.append(demo_source())
-    outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status)
+    if store:
+        from auditor.store import PersonHistory, check_quarter, default_quarter, store_url
+        from auditor.store.db import opened_store
+
+        quarter = check_quarter(quarter or default_quarter())
+        with opened_store(store_url(out, db)) as opened, opened.run_lock():
+            history = PersonHistory(opened, quarter, progress=_status)
+            outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status,
+                                history=history)
+    else:
+        outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status)
     overall = outcome.summary.get("overall", {})
     tier = overall.get("tier", "?") if isinstance(overall, dict) else overall
     _status(f"[bold]{outcome.person}[/bold]: overall tier [bold]{tier}[/bold]")
     for path in outcome.files:
         typer.echo(str(path))
+    timings.print_report("audit")
+
+
+def _audit_roster(roster: Path, quarter: str | None, out: Path, db: str | None, workers: int | None,
+                  scheduler: str | None, pdf: bool) -> None:
+    """A roster run: exit 0 when everyone was audited, 4 when some failed and the rest finished."""
+    import time
+
+    from auditor.batch import run_roster
+    from auditor.batch_display import RosterDisplay, timings_table
+    from auditor.store import default_quarter
+
+    started = time.perf_counter()
+    display = RosterDisplay(err, live=err.is_terminal)
+    outcome = run_roster(roster, quarter or default_quarter(), out, db=db, workers=workers,
+                         scheduler=scheduler, pdf=pdf, display=display)
+    if outcome.results:
+        err.print(timings_table(outcome.results, time.perf_counter() - started))
+    for path in outcome.files:
+        typer.echo(str(path))
+    if outcome.failed:
+        _status(f"{outcome.failed} of {len(outcome.results) + len(outcome.skipped)} people failed; "
+                "run again to retry them")
+        raise typer.Exit(4)
+
+
+@app.command()
+def purge(
+    older_than: Annotated[str, typer.Option(
+        "--older-than", help="Remove post text stored before this age (365d, 26w, 1y) or date (YYYY-MM-DD).")
+    ] = "365d",
+    out: Annotated[Path, typer.Option("--out", "-o", help="The reports folder holding auditor.db.")
+    ] = Path("audit-reports"),
+    db: Annotated[str | None, typer.Option(help="The store's URL or SQLite file (default: OUT/auditor.db).")
+    ] = None,
+) -> None:
+    """Remove post text past the retention period from the store; counts, hashes and scores stay."""
+    from auditor.store import Store, store_url
+    from auditor.timeparse import cutoff
+
+    before = cutoff(older_than)
+    url = store_url(out, db)
+    if "://" not in (db or "") and not Path(url.removeprefix("sqlite:///")).is_file():
+        raise AuditorError(url.removeprefix("sqlite:///"), "no store here (nothing audited into it yet)")
+    opened = Store.open(url)
+    try:
+        with opened.run_lock():
+            n = opened.purge(before)
+    finally:
+        opened.close()
+    typer.echo(f"purged the text of {n:,} posts stored before {before.date().isoformat()}")
+
+
+@app.command()
+def dismiss(
+    post_id: Annotated[str, typer.Argument(help="The flagged post's id (as in summary.json / flagged.csv).")],
+    person: Annotated[str, typer.Option(help="The roster id (or, audited alone, the name on the report).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The reports folder holding auditor.db.")
+    ] = Path("audit-reports"),
+    db: Annotated[str | None, typer.Option(help="The store's URL or SQLite file (default: OUT/auditor.db).")
+    ] = None,
+    category: Annotated[str | None, typer.Option(help="Dismiss only this category's flag (default: all).")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Why, for the record.")] = None,
+    reviewer: Annotated[str | None, typer.Option(help="Who decided.")] = None,
+) -> None:
+    """A reviewer's decision: the flag is a false positive and stays dismissed in every later audit."""
+    from auditor.categories import CATEGORIES
+    from auditor.store import Store, store_url
+    from auditor.store.records import dismiss as record_dismissal
+
+    if category is not None and category not in CATEGORIES:
+        raise AuditorError("--category", f"{category!r} is not a category ({', '.join(CATEGORIES)})")
+    opened = Store.open(store_url(out, db))
+    try:
+        n = record_dismissal(opened, person, post_id, category=category, note=note, reviewer=reviewer)
+    finally:
+        opened.close()
+    typer.echo(f"dismissed {category or 'every'} flag on post {post_id} of {person} ({n} stored post"
+               f"{'s' if n != 1 else ''})")
 
 
 def _batch(rows: Iterator[dict]) -> list[dict]:
@@ -88,66 +203,70 @@ def classify(
     input: Annotated[str, typer.Argument(help="JSONL (text, optional id), CSV with a text column, or -.")],
     output: Annotated[str, typer.Option("--output", "-o", help="JSONL to write, or - for stdout.")] = "-",
     policy: Annotated[str | None, typer.Option(help="Brand policy whose thresholds set the flags.")] = None,
+    quiet: Annotated[bool, QUIET] = False,
 ) -> None:
     """Score texts: one JSON line per input row, same order, with scores, flags and evidence."""
+    import orjson
+
     from auditor.classify import CATEGORIES, Classifier
     from auditor.fsutil import atomic_file
     from auditor.lang import assess_languages
     from auditor.policy import load_policy
     from auditor.scoring import post_tiers
-    from auditor.sources.tabular import read_rows
+    from auditor.sources.tabular import count_rows, read_rows
 
+    progress.set_quiet(quiet)
     brand = load_policy(policy)
     thresholds = brand.thresholds
     classifier = Classifier.load()
     rows = read_rows(input)
+    gc.freeze()  # the model stays for the whole run: collections need not scan it
 
-    def write_all(fh) -> int:
+    def write_all(fh, advance) -> int:
         count = 0
-        while batch := _batch(rows):
+        while True:
+            with timings.phase("read"):
+                batch = _batch(rows)
+            if not batch:
+                return count
             texts = [r["text"] for r in batch]
-            verdicts = assess_languages(texts, [r.get("lang") for r in batch])  # a row's lang is honoured
-            results = _classified_rows(classifier, texts, verdicts, thresholds)
-            for row, res, (ok, reason) in zip(batch, results, verdicts, strict=True):
-                tiers = post_tiers(res, brand) if ok else {}
-                flags = [c for c in CATEGORIES if c in tiers]
-                line = {
-                    "id": row["id"],
-                    "scores": {c: round(float(res.scores[c]), 4) for c in CATEGORIES},
-                    "flags": flags,
-                    "evidence": {c: res.evidence.get(c, []) for c in flags},
-                    "grades": dict(res.grades) if ok else {},
-                }
-                if ok and res.top_tier:  # a threat, or mockery of a tragedy: high under every policy
-                    line["top_tier"] = dict(res.top_tier)
-                if not ok:  # another language, or no words: not assessed, never "clean"
-                    line["not_assessed"] = reason
-                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+            with timings.phase("language"):
+                verdicts = assess_languages(texts, [r.get("lang") for r in batch])  # a row's lang is honoured
+            # scores for every row, evidence only for rows whose language is assessed
+            results = classifier.classify(texts, thresholds=thresholds, explain=[ok for ok, _ in verdicts])
+            with timings.phase("write"):
+                lines = []
+                for row, res, (ok, reason) in zip(batch, results, verdicts, strict=True):
+                    tiers = post_tiers(res, brand) if ok else {}
+                    flags = [c for c in CATEGORIES if c in tiers]
+                    line = {
+                        "id": row["id"],
+                        "scores": {c: round(float(res.scores[c]), 4) for c in CATEGORIES},
+                        "flags": flags,
+                        "evidence": {c: res.evidence.get(c, []) for c in flags},
+                        "grades": dict(res.grades) if ok else {},
+                    }
+                    if ok and res.top_tier:  # a threat, or mockery of a tragedy: high under every policy
+                        line["top_tier"] = dict(res.top_tier)
+                    if not ok:  # another language, or no words: not assessed, never "clean"
+                        line["not_assessed"] = reason
+                    try:
+                        lines.append(orjson.dumps(line))
+                    except orjson.JSONEncodeError:  # a lone surrogate from a broken JSON escape: kept escaped
+                        lines.append(json.dumps(line).encode())
+                fh.write(b"\n".join(lines) + b"\n")
             count += len(batch)
-        return count
+            advance(len(batch))
 
-    if output == "-":
-        n = write_all(sys.stdout)
-    else:
-        with atomic_file(output) as fh:
-            n = write_all(fh)
+    with progress.bar("Classifying", count_rows(input) if progress.shown() else None, "texts") as advance:
+        if output == "-":
+            n = write_all(sys.stdout.buffer, advance)
+            sys.stdout.buffer.flush()
+        else:
+            with atomic_file(output, "wb") as fh:
+                n = write_all(fh, advance)
     _status(f"classified {n:,} texts")
-
-
-def _classified_rows(classifier, texts: list[str], verdicts: list[tuple[bool, str | None]],
-                     thresholds: dict[str, float]) -> list:
-    """Scores for every row; evidence only for rows whose language is assessed (the rest: scores only)."""
-    from auditor.classify import CATEGORIES, Classification
-
-    ok_rows = [i for i, (ok, _) in enumerate(verdicts) if ok]
-    results: list = [None] * len(texts)
-    assessed = classifier.classify([texts[i] for i in ok_rows], thresholds=thresholds)
-    for i, res in zip(ok_rows, assessed, strict=True):
-        results[i] = res
-    rest = [i for i, res in enumerate(results) if res is None]
-    for i, row in zip(rest, classifier.predict_proba([texts[i] for i in rest]), strict=True):
-        results[i] = Classification({c: float(p) for c, p in zip(CATEGORIES, row, strict=True)})
-    return results
+    timings.print_report("classify")
 
 
 @app.command()
@@ -228,9 +347,13 @@ def main() -> None:
     """Entry point: user-facing problems become one line on stderr and a non-zero exit, never a traceback."""
     signal.signal(signal.SIGTERM, _terminated)
     try:
+        from auditor.limits import NUMBER_DIGITS
+
+        sys.set_int_max_str_digits(max(640, NUMBER_DIGITS.int_value))  # Python's own floor is 640
         app()
     except AuditorError as exc:
-        _fail(f"auditor: error: {exc}")
+        for problem in getattr(exc, "problems", [exc]):
+            _fail(f"auditor: error: {problem}")
         sys.exit(2)
     except KeyboardInterrupt:
         _fail("auditor: interrupted; nothing half-written was kept")

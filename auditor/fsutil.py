@@ -20,6 +20,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,8 @@ try:
     _LIBC: ctypes.CDLL | None = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 except OSError:
     _LIBC = None
+#: A temporary file or folder not yet locked (its run was killed while creating it) is removed after this.
+UNFINISHED_AFTER = 60.0
 #: Report folders written before the marker existed: replaced only if they hold nothing but these files.
 _LEGACY_FILES = frozenset({"report.html", "report.pdf", "flagged.csv", "summary.json"})
 
@@ -55,29 +58,60 @@ def _unlocked(fd: int) -> bool:
 
 
 def remove_stale_parts(parent: Path, name: str) -> None:
-    """Remove ``.<name>.*.part`` files and folders left by killed runs (their writer's lock is gone)."""
+    """Remove ``.<name>.*.part`` files and folders left by killed runs: their writer's lock is gone.
+
+    A writer locks its marker (or temporary file) before giving it the name looked for here, so a live
+    run is never mistaken for a dead one; a run killed in that instant leaves a marker-less folder or a
+    ``.new`` file, removed once older than ``UNFINISHED_AFTER`` seconds.
+    """
     try:
         pattern = glob.escape(f".{name}.")
-        candidates = list(parent.glob(f"{pattern}*.part")) + list(parent.glob(f"{pattern}*.old"))
+        candidates = [p for suffix in ("part", "old", "new") for p in parent.glob(f"{pattern}*.{suffix}")]
     except OSError:
         return
     for path in candidates:
-        lock_path = path / MARKER if path.is_dir() and not path.is_symlink() else path
-        try:
-            fd = os.open(lock_path, os.O_RDONLY | os.O_NOFOLLOW)
-        except OSError:
-            continue  # no marker: not ours, or a writer between mkdir and marker; leave it
-        try:
-            stale = _unlocked(fd)
-        finally:
-            os.close(fd)
-        if not stale:
-            continue
+        folder = path.is_dir() and not path.is_symlink()
+        lock_path = path / MARKER if folder else path
+        if path.suffix == ".new" or (folder and not lock_path.exists()):
+            stale = _older_than(path, UNFINISHED_AFTER)
+        else:
+            stale = _unlocked_path(lock_path)
+        if stale:
+            with contextlib.suppress(OSError):
+                shutil.rmtree(path) if folder else path.unlink()
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.lstat().st_mtime > seconds
+    except OSError:
+        return False
+
+
+def _unlocked_path(path: Path) -> bool:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        return _unlocked(fd)
+    finally:
+        os.close(fd)
+
+
+def _locked_file(folder: Path, prefix: str, final: Path | None = None) -> tuple[int, str]:
+    """A new file, ``flock``-ed before it gets its final name (``final``, else ``<temp>.part``)."""
+    fd, pending = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".new")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        target = str(final) if final is not None else pending.removesuffix(".new") + ".part"
+        os.rename(pending, target)
+    except OSError:
+        os.close(fd)
         with contextlib.suppress(OSError):
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
+            os.unlink(pending)
+        raise
+    return fd, target
 
 
 @contextlib.contextmanager
@@ -89,8 +123,7 @@ def atomic_file(path: Path | str, mode: str = "w") -> Iterator[IO]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_parts(path.parent, path.name)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        fcntl.flock(fd, fcntl.LOCK_EX)  # held while writing: the next run knows this file is not stale
+        fd, tmp = _locked_file(path.parent, f".{path.name}.")  # locked while written: not stale
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     try:
@@ -158,11 +191,11 @@ def atomic_dir(path: Path | str) -> Iterator[Path]:
         remove_stale_parts(path.parent, path.name)
         tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:12]}.part"
         tmp.mkdir()  # unlike mkdtemp, honours the umask, so the report folder gets the usual permissions
-        marker = os.open(tmp / MARKER, os.O_RDWR | os.O_CREAT, 0o644)
+        # the marker's lock is held until the end: this .part folder is not stale
+        marker, _ = _locked_file(tmp, MARKER, tmp / MARKER)
     except OSError as exc:
         raise _cannot_write(path.parent, exc) from None
     try:
-        fcntl.flock(marker, fcntl.LOCK_EX)  # held until the end: this .part folder is not stale
         os.write(marker, b"Written by auditor. Folders with this file are replaced by the next audit.\n")
         yield tmp
         with _folder_lock(path.parent), _signals_held():

@@ -84,23 +84,24 @@ class Limit:
             raise self.error(where, amount)
 
 
-FILE_BYTES = Limit("AUDITOR_MAX_FILE_BYTES", 512 << 20, "bytes", "an input file")
-ARCHIVE_BYTES = Limit("AUDITOR_MAX_ARCHIVE_BYTES", 4 << 30, "bytes", "everything read from one archive")
+# An audit needs about 7 times the JSON it reads (parsed objects, posts, features): 256 MiB keeps it near
+# 2 GB (benchmarks/peak_memory.py); raise these on a machine with more memory.
+FILE_BYTES = Limit("AUDITOR_MAX_FILE_BYTES", 256 << 20, "bytes", "an input file")
+ARCHIVE_BYTES = Limit("AUDITOR_MAX_ARCHIVE_BYTES", 256 << 20, "bytes", "what is read from one archive")
 POST_CHARS = Limit("AUDITOR_MAX_POST_CHARS", 100_000, "characters", "one post's text")
-POSTS = Limit("AUDITOR_MAX_POSTS", 1_000_000, "posts", "one source")
-CAR_RECORDS = Limit("AUDITOR_MAX_CAR_RECORDS", 1_000_000, "records", "the repository")
+POSTS = Limit("AUDITOR_MAX_POSTS", 500_000, "posts", "one source")
+CAR_RECORDS = Limit("AUDITOR_MAX_CAR_RECORDS", 500_000, "records", "the repository")
 MST_DEPTH = Limit("AUDITOR_MAX_MST_DEPTH", 128, "levels", "the repository tree")
 JSON_DEPTH = Limit("AUDITOR_MAX_JSON_DEPTH", 200, "levels", "a JSON value")
 NUMBER_DIGITS = Limit("AUDITOR_MAX_NUMBER_DIGITS", 4300, "digits", "a number")
 NAME_CHARS = Limit("AUDITOR_MAX_NAME_CHARS", 200, "characters", "the person's name")
 LINE_BYTES = Limit("AUDITOR_MAX_LINE_BYTES", 8 << 20, "bytes", "one line")
-SMALL_FILE_BYTES = Limit("AUDITOR_MAX_SETTINGS_BYTES", 1 << 20, "bytes", "a policy or person file")
 PAGES = Limit("AUDITOR_MAX_PAGES", 10_000, "pages", "a live account")
-BODY_BYTES = Limit("AUDITOR_MAX_BODY_BYTES", 512 << 20, "bytes", "one server response")
+BODY_BYTES = Limit("AUDITOR_MAX_BODY_BYTES", 256 << 20, "bytes", "one server response")
 REQUEST_SECONDS = Limit("AUDITOR_HTTP_DEADLINE", 600, "seconds", "one request")
 
 ALL: tuple[Limit, ...] = (FILE_BYTES, ARCHIVE_BYTES, POST_CHARS, POSTS, CAR_RECORDS, MST_DEPTH, JSON_DEPTH,
-                          NUMBER_DIGITS, NAME_CHARS, LINE_BYTES, SMALL_FILE_BYTES, PAGES, BODY_BYTES,
+                          NUMBER_DIGITS, NAME_CHARS, LINE_BYTES, PAGES, BODY_BYTES,
                           REQUEST_SECONDS)
 
 

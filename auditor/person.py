@@ -43,7 +43,7 @@ def load_person(path: Path | str) -> Person:
     first = text.lstrip().split("\n", 1)[0].replace(" ", "").lower()
     person = _from_csv(text, where) if first.startswith("person,account") else _from_yaml(text, where)
     limits.NAME_CHARS.check(len(person.name), where)
-    person.accounts = [_resolve(a, path.parent) for a in person.accounts]
+    person.accounts = [resolve_account(a, path.parent) for a in person.accounts]
     return person
 
 
@@ -90,7 +90,7 @@ def _from_csv(text: str, where: str) -> Person:
     return Person(names[0], accounts)
 
 
-def _resolve(account: str, folder: Path) -> str:
+def resolve_account(account: str, folder: Path) -> str:
     """Relative paths are taken from the person file's folder; live specs (``bsky:…``) stay as they are."""
     expanded = Path(account).expanduser()
     local = expanded if expanded.is_absolute() else folder / expanded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -10,10 +11,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
-from auditor import limits
+from auditor import limits, timings
 from auditor.errors import AuditorError
 from auditor.fsutil import atomic_dir, refuse_foreign
+from auditor.progress import bar
 from auditor.resources import demo_dir
 from auditor.sources import SourceResult, read_source
 
@@ -104,8 +107,16 @@ def run_audit(
     pdf: bool = True,
     now: datetime | None = None,
     progress: Progress | None = None,
+    classifier: Any | None = None,
+    history: Any | None = None,
+    folder_name: str | None = None,
 ) -> AuditOutcome:
-    """Audit one person across all their SOURCEs and write ``out/<person>/`` atomically."""
+    """Audit one person across all their SOURCEs and write ``out/<person>/`` atomically.
+
+    ``classifier``: models already loaded (a batch loads them once per worker). ``history``: the store's hooks
+    (auditor.store.history.PersonHistory) that reuse classifications, keep dismissed flags dismissed and
+    record the audit. ``folder_name``: the report folder instead of one made from the name.
+    """
     from auditor.classify import Classifier
     from auditor.policy import load_policy
     from auditor.report import write_report
@@ -114,22 +125,38 @@ def run_audit(
     if not specs:
         raise AuditorError("audit", "no SOURCE given (a file, a folder, or platform:account; or --demo)")
     policy = load_policy(policy_path)  # a bad policy fails before any fetching
-    results = read_sources(specs, progress)
-    name = person_name(results, person)
-    folder = Path(out) / person_slug(name)
-    refuse_foreign(folder)  # before the slow part: a user's own file there is never replaced
-    if progress:
-        progress("loading models")
-    classifier = Classifier.load()
-    posts = [p for r in results for p in r.posts]
-    if progress:
-        progress(f"classifying {len(posts):,} posts")
-    now = now or datetime.now(timezone.utc)
-    assessments = assess(posts, classifier, policy, now=now)
-    summary = summarise(results, assessments, policy, classifier.info(), name, now=now)
+    gc.disable()  # reading and assessing build millions of objects and no cycles worth collecting
+    try:
+        with timings.phase("read"):
+            results = read_sources(specs, progress)
+        name = person_name(results, person)
+        folder = Path(out) / (folder_name or person_slug(name))
+        refuse_foreign(folder)  # before the slow part: a user's own file there is never replaced
+        if progress:
+            progress("loading models")
+        classifier = classifier or Classifier.load()
+        if history is not None:
+            classifier = history.wrap(classifier)
+        posts = [p for r in results for p in r.posts]
+        if progress:
+            progress(f"classifying {len(posts):,} posts")
+        now = now or datetime.now(timezone.utc)
+        with bar("Classifying", None, "posts") as advance:
+            assessments = assess(posts, classifier, policy, now=now, progress=advance)
+        if history is not None:
+            history.review(name, results, assessments)
+        model_info = classifier.info()
+        del classifier  # the model and its caches are not needed for the report (memory at 500,000 posts)
+        with timings.phase("summarise"):
+            summary = summarise(results, assessments, policy, model_info, name, now=now)
+        if history is not None:
+            history.record(summary, results, assessments, folder)
+    finally:
+        gc.freeze()  # what was loaded stays: later collections need not scan it
+        gc.enable()
     if progress:
         progress(f"writing {folder}")
     with atomic_dir(folder) as tmp:
-        written = write_report(summary, assessments, tmp, pdf=pdf)
+        written = write_report(summary, assessments, tmp, pdf=pdf, pdf_max_cards=policy.pdf_max_cards)
         names = [p.name for p in written]
     return AuditOutcome(name, folder, [folder / n for n in names], summary)

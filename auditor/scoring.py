@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from auditor import __version__
+from auditor import __version__, timings
 from auditor.categories import CATEGORIES, LABELS
 from auditor.lang import assess_languages
 from auditor.policy import SEVERITIES, Policy
@@ -27,12 +27,13 @@ from auditor.post import Post
 from auditor.sources.base import SourceResult
 
 SECTIONS: tuple[str, ...] = ("authored", "repost", "deleted")
+ASSESS_BATCH = 8192  # posts classified at once: bounded memory, numpy still busy
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}  # high=0 (worst) … low=2
 KIND_COUNT_KEYS = {"post": "posts", "reply": "replies", "repost": "reposts", "quote": "quotes",
                    "comment": "comments"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Assessment:
     """One public post after classification under a policy."""
 
@@ -72,29 +73,47 @@ def _classified(post: Post, policy: Policy) -> bool:
 
 
 def assess(
-    posts: Iterable[Post], classifier: Any, policy: Policy, now: datetime | None = None
+    posts: Iterable[Post],
+    classifier: Any,
+    policy: Policy,
+    now: datetime | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> list[Assessment]:
-    """Classify every public post in one batch and apply the policy's thresholds, tiers and recency."""
+    """Classify every public post, a batch at a time, and apply the policy's thresholds, tiers and recency.
+    ``progress(n, total=None)`` is told how many posts there are to assess, then how many each batch held."""
     now = now or datetime.now(timezone.utc)
     out: list[Assessment] = []
     todo: list[Assessment] = []
     kept = [p for p in posts if _classified(p, policy)]  # non-public, ignored reposts: only counted
-    for post, (ok, reason) in zip(kept, assess_languages([p.text for p in kept], [p.lang for p in kept]),
-                                  strict=True):
+    with timings.phase("language"):
+        verdicts = assess_languages([p.text for p in kept], [p.lang for p in kept])
+    for post, (ok, reason) in zip(kept, verdicts, strict=True):
         a = Assessment(post=post, assessed=ok, reason=None if ok else (reason or "not assessed"),
                        weight=recency_weight(post.created_at, now, policy.half_life_days))
         out.append(a)
         if ok:
             todo.append(a)
-    results = classifier.classify([a.post.text for a in todo], thresholds=policy.thresholds) if todo else []
-    for a, res in zip(todo, results, strict=True):
-        a.scores = {c: float(res.scores[c]) for c in CATEGORIES}
-        a.tiers = post_tiers(res, policy)
-        a.flags = [c for c in CATEGORIES if c in a.tiers]
-        evidence = res.evidence or {}
-        a.evidence = {c: [str(e) for e in evidence.get(c, [])] for c in a.flags}
-        a.severity = min((a.tiers[c] for c in a.flags), key=_RANK.__getitem__, default=None)
+    del kept, verdicts
+    if progress:  # posts not assessed need nothing more
+        progress(len(out) - len(todo), total=len(out))
+    for start in range(0, len(todo), ASSESS_BATCH):
+        batch = todo[start : start + ASSESS_BATCH]
+        results = classifier.classify([a.post.text for a in batch], thresholds=policy.thresholds)
+        for a, res in zip(batch, results, strict=True):
+            _apply(a, res, policy)
+        if progress:
+            progress(len(batch))
     return out
+
+
+def _apply(a: Assessment, res: Any, policy: Policy) -> None:
+    """One post's scores under the policy: flags, tiers (capped), evidence, severity."""
+    a.scores = {c: float(res.scores[c]) for c in CATEGORIES}
+    a.tiers = post_tiers(res, policy)
+    a.flags = [c for c in CATEGORIES if c in a.tiers]
+    evidence = res.evidence or {}
+    a.evidence = {c: [str(e) for e in evidence.get(c, [])] for c in a.flags}
+    a.severity = min((a.tiers[c] for c in a.flags), key=_RANK.__getitem__, default=None)
 
 
 def post_tiers(res: Any, policy: Policy) -> dict[str, str]:
@@ -222,6 +241,7 @@ def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str
 def _category_table(assessments: Sequence[Assessment], policy: Policy) -> list[dict[str, Any]]:
     rows = []
     own = [a for a in assessments if a.assessed and a.section == "authored"]
+    flagged = {s: [a for a in assessments if a.flags and a.section == s] for s in ("repost", "deleted")}
     for c in CATEGORIES:
         hit = [a for a in own if c in a.flags]
         rows.append({
@@ -231,8 +251,8 @@ def _category_table(assessments: Sequence[Assessment], policy: Policy) -> list[d
             "counts_toward_overall": c in policy.overall.categories,
             "flagged": len(hit),
             **{s: sum(a.tiers[c] == s for a in hit) for s in SEVERITIES},
-            "reposts": sum(1 for a in assessments if a.section == "repost" and c in a.flags),
-            "deleted": sum(1 for a in assessments if a.section == "deleted" and c in a.flags),
+            "reposts": sum(c in a.flags for a in flagged["repost"]),
+            "deleted": sum(c in a.flags for a in flagged["deleted"]),
             "worst_score": round(max((a.scores[c] for a in own), default=0.0), 4),
             "weighted": round(sum(a.weight for a in hit), 4),
         })

@@ -14,6 +14,8 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 def valid_unicode(text: str) -> str:
     """The text with surrogate pairs joined and lone surrogates (from broken JSON escapes such as "\\ud800")
     replaced by U+FFFD, so it can be written as UTF-8."""
+    if text.isascii():
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -25,8 +27,11 @@ def clean_text(text: str | None) -> str:
     """NFKC (math bold 𝗪𝗛𝗔𝗧 → WHAT, full-width → ASCII), drop zero-width characters, tidy whitespace."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text)
+    if not text.isascii():  # ASCII is its own NFKC and holds no invisible characters
+        text = unicodedata.normalize("NFKC", text)
+        text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
+    if "\n" not in text:
+        return text.strip()
     text = _BLANK_LINES.sub("\n\n", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()

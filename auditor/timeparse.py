@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
@@ -55,12 +55,12 @@ def parse_any_ts(value: object) -> datetime | None:
         month = _MONTHS.get(mon.lower())
         if month is None:
             raise ValueError(f"not a timestamp: {value!r}")
-        try:
-            parsed = datetime.strptime(f"{year}-{month:02d}-{int(day):02d}T{hh}:{mm}:{ss}{off}",
-                                       "%Y-%m-%dT%H:%M:%S%z")
-        except ValueError:
+        minutes = (int(off[1:3]) * 60 + int(off[3:])) * (-1 if off[0] == "-" else 1)
+        zone = timezone.utc if not minutes else timezone(timedelta(minutes=minutes))
+        try:  # datetime() directly: strptime would cost more than the rest of reading a tweet
+            return _utc(datetime(int(year), month, int(day), int(hh), int(mm), int(ss), tzinfo=zone))
+        except (ValueError, OverflowError):
             raise ValueError(f"not a timestamp: {value!r}") from None
-        return _utc(parsed)
     if text.endswith(" UTC"):  # Reddit data export: "2014-08-27 00:59:46 UTC"
         text = text[:-4]
     text = _LONG_FRACTION.sub(r"\1", text)
@@ -69,3 +69,23 @@ def parse_any_ts(value: object) -> datetime | None:
     except ValueError:
         raise ValueError(f"not a timestamp: {str(value)[:60]!r}") from None
     return _utc(parsed)
+
+
+_AGE = re.compile(r"^(\d{1,5})\s*([dwy])$")
+_AGE_DAYS = {"d": 1, "w": 7, "y": 365}
+
+
+def cutoff(text: str, now: datetime | None = None) -> datetime:
+    """``365d`` / ``26w`` / ``1y`` before ``now``, or a date (``2025-06-30``): an aware UTC datetime."""
+    from datetime import timedelta
+
+    from auditor.errors import AuditorError
+
+    value = text.strip().lower()
+    if m := _AGE.match(value):
+        return (now or datetime.now(timezone.utc)) - timedelta(days=int(m[1]) * _AGE_DAYS[m[2]])
+    try:
+        return _utc(datetime.fromisoformat(value))
+    except ValueError:
+        problem = f"{text!r} is not an age (365d, 26w, 1y) or a date (YYYY-MM-DD)"
+        raise AuditorError("--older-than", problem) from None

@@ -359,14 +359,15 @@ def test_evidence_contributions_add_up(clf, text):
     """Evidence comes from the model: the phrase contributions plus tone features give the raw score. The
     evidence path normalises, tokenises and pairs one chunk at a time (normalise_mapped, bigram_col), apart
     from the batch path that scores, so this also checks the batch featuriser on hostile texts."""
-    from auditor.classify.evidence import unit_contributions
-
     raw = clf.decision_function([text])[0]
-    units, dense, _ = clf.featuriser.units(text)
+    feat = clf.featuriser
+    _, scale, ntok, _, counts = feat.encode([text])
+    units = clf.explainer.units(text, float(scale[0]))
+    dense = feat.doc_features(counts, ntok)[0]
     for j, cat in enumerate(CATEGORIES):
-        total = sum(u[0] for u in unit_contributions(clf.featuriser, clf.coef[:, j], text))
-        total += dense @ clf.coef[clf.featuriser.off_doc :, j] + clf.intercept[j]
+        total = units.weights[:, j].sum() + dense @ clf.coef[feat.off_doc :, j] + clf.intercept[j]
         assert abs(total - raw[j]) < 1e-6, cat
+    assert all(0 <= a < b <= len(text) for a, b in zip(units.starts, units.ends, strict=True))
 
 
 def test_pair_table_matches_sorted_search():

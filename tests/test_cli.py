@@ -74,7 +74,7 @@ def test_rerun_replaces_report_without_leftovers(tmp_path):
     for _ in range(2):
         proc = run("audit", "--demo", "--out", str(out), "--no-pdf", "--person", "Demo Person")
         assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == [person_slug("Demo Person")]
+    assert sorted(p.name for p in out.iterdir()) == ["auditor.db", person_slug("Demo Person")]  # + the store
     assert not (out / person_slug("Demo Person") / "report.pdf").exists()
 
 

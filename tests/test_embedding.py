@@ -28,12 +28,15 @@ def test_shipped_model_uses_word_vectors_and_each_word_share_is_exact():
     feat = clf.featuriser
     assert feat.embed_dims > 0
     text = "union members vote to strike over pensions"
-    x = feat.transform([text])
-    units, doc, scale = feat.units(text)
-    weights = clf.coef[:, clf.heads.index("politics")]
-    from_units = sum(float(weights[u.cols] @ np.asarray(u.vals)) for u in units) * scale
-    total = from_units + float(doc @ weights[feat.off_doc :])
-    assert total == pytest.approx(float((x @ weights)[0]), abs=1e-6)
+    block = slice(feat.off_embed, feat.off_doc)
+    x = feat.transform([text])[:, block].toarray()[0]
+    tokens = feat.tokens_of_texts([text])[0]
+    rows, _ = feat.token_rows(tokens)
+    per_word = rows[:, block].toarray()  # each word's own vector: the text's columns are their sum
+    assert np.allclose(x, per_word.sum(axis=0) / np.sqrt(len(tokens)), atol=1e-6)
+    # and scoring (which adds the vectors as category scores) equals the feature matrix times the weights
+    full = feat.transform([text]) @ clf.coef
+    assert np.allclose(feat.row_scores([text], clf.coef, windows=False)[0][0], np.asarray(full)[0])
 
 
 def test_hyphenated_word_is_one_token():

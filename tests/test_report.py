@@ -202,3 +202,18 @@ def test_names_notes_and_sources_are_escaped_too():
         assert tag not in ("script", "img", "iframe")
         assert not [a for a in attrs if a.startswith("on")]
     assert "&lt;script&gt;alert(5)&lt;/script&gt;" in html
+
+
+def test_many_huge_flagged_posts_make_a_bounded_report():
+    """300 flagged posts of 50,000 characters each once made a report of 15 MB (a PDF of thousands of
+    pages): cards show excerpts around the evidence, within a budget for the whole report."""
+    from auditor.report.render import MAX_REPORT_CHARS
+
+    posts = [post(f"p{i}", "calm words here " * 3000 + "you idiot " + "more calm words " * 100, i + 1)
+             for i in range(300)]
+    summary, assessments = build(posts)
+    html = render_html(summary, assessments)
+    assert len(summary["flagged"]) == 300
+    assert len(html) < 2 * MAX_REPORT_CHARS + 1_000_000
+    assert html.count("idiot</mark>") >= 300  # every card still shows its evidence
+    assert "flagged.csv and summary.json hold all of it" in html

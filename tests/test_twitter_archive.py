@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import AuditorError
-from auditor.sources import read_source
+from auditor.sources import archive, read_source
 from auditor.sources import twitter_archive as xa
 from auditor.sources.archive import ArchiveTree
 
@@ -275,11 +275,47 @@ def test_decompression_bomb_by_ratio(tmp_path):
         read_source(str(bomb))
 
 
-def test_member_over_the_size_cap(tmp_path, monkeypatch):
+def _big_tweets_js(n: int) -> str:
+    """A tweets.js of n distinct tweets, pretty-printed like a real export (about 300 bytes a tweet)."""
+    items = [{"tweet": {"id_str": str(10**17 + i), "created_at": "Tue Dec 02 06:23:48 +0000 2025",
+                        "full_text": f"Post number {i} about the garden &amp; the \u00e9t\u00e9 \U0001F331",
+                        "lang": "en", "entities": {"urls": [], "hashtags": []}}} for i in range(n)]
+    return "window.YTD.tweets.part0 = " + json.dumps(items, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("container", ["zip", "folder", "bare"])
+def test_tweets_file_over_the_member_cap_is_read_incrementally(tmp_path, monkeypatch, container):
+    """A tweets.js larger than the member cap (512 MiB in use, 64 KiB here) is parsed a chunk at a time, not
+    refused: every tweet arrives, in order, with multi-byte characters cut across chunks intact."""
     monkeypatch.setenv("AUDITOR_MAX_FILE_BYTES", str(64 * 1024))
-    big = "window.YTD.tweets.part0 = [" + " " * 200_000 + "]"
-    z = make_zip(tmp_path / "huge.zip", {"data/tweets.js": big})
+    monkeypatch.setattr(archive, "_CHUNK", 4096)  # many chunk boundaries inside tweets
+    text = _big_tweets_js(6000)
+    assert len(text.encode()) > 25 * 64 * 1024
+    if container == "zip":
+        source = make_zip(tmp_path / "big.zip", {"data/tweets.js": text})
+    elif container == "folder":
+        (tmp_path / "big" / "data").mkdir(parents=True)
+        (tmp_path / "big" / "data" / "tweets.js").write_text(text, encoding="utf-8")
+        source = tmp_path / "big"
+    else:
+        source = tmp_path / "tweets.js"
+        source.write_text(text, encoding="utf-8")
+    posts = xa.read(source).posts
+    assert [p.id for p in posts] == [str(10**17 + i) for i in range(6000)]
+    assert posts[4321].raw_text == "Post number 4321 about the garden & the \u00e9t\u00e9 \U0001F331"
+
+
+def test_other_members_over_the_size_cap_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDITOR_MAX_FILE_BYTES", str(64 * 1024))
+    manifest = "window.__THAR_CONFIG = " + json.dumps({"userInfo": {"userName": "x" * 200_000}})
+    z = make_zip(tmp_path / "huge.zip", {"data/manifest.js": manifest, "data/tweets.js": _big_tweets_js(3)})
     _raises(z, "AUDITOR_MAX_FILE_BYTES")
+
+
+@pytest.mark.parametrize("broken", ["[{}, {} {}]", "[{}, {\"a\": }]", "[{}", "{}", "[{}] trailing"])
+def test_broken_tweets_file_is_one_error(tmp_path, broken):
+    z = make_zip(tmp_path / "broken.zip", {"data/tweets.js": "window.YTD.tweets.part0 = " + broken})
+    _raises(z)
 
 
 def test_json_file_that_is_not_an_archive(tmp_path):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import repeat
 from typing import NamedTuple
 
@@ -36,14 +35,13 @@ from auditor.classify.chunkstats import (
 )
 from auditor.classify.embedding import WordVectors
 from auditor.classify.lexicon import CLASSES, Lexicons
-from auditor.classify.normalise import Normaliser, Span, fold
+from auditor.classify.normalise import Normaliser, fold
 from auditor.classify.windows import collapse_mask, window_rows
 
 TOKEN_RE = re.compile(
     r"@user|[a-z0-9](?:[a-z0-9_']*[a-z0-9])?|[!?]|\.\.\.|\"|[\U0001F000-\U0001FAFF\u2600-\u27BF]"
 )
 _TOKEN_OR_NEWLINE = re.compile(f"\n|{TOKEN_RE.pattern}")  # newlines separate the chunks of a batch
-_CHUNK = re.compile(r"\S+")
 # Both lexicon classes present in the text: (name, class a, class b)
 PAIRS = (
     ("you_insult", "second_person", "insult_words"),
@@ -192,16 +190,6 @@ class TokenRecords:
         return np.repeat(where, n), self.class_idx[first + np.arange(int(n.sum()))]
 
 
-@dataclass
-class Unit:
-    """A word or word pair of one text: its feature columns/values (unscaled) and its span in the original."""
-
-    cols: list[int]
-    vals: list[float]
-    start: int
-    end: int
-
-
 class Encoded(NamedTuple):
     """A batch as chunk-type and word-pair counts per row (z), with per-row scale, tokens and summed chunk
     counts; a row is a text or, when long posts are windowed, one window of a text."""
@@ -339,7 +327,7 @@ class Featuriser:
             j = i
             while j < len(chunks) and self._single_letter(chunks[j]):
                 j += 1
-            hit = self._spaced_word(chunks[i:j])
+            hit = self.spaced_word(chunks[i:j])
             if hit:
                 out.extend(chunks[i : i + hit[0]])
                 out.append(hit[1])
@@ -348,7 +336,7 @@ class Featuriser:
             i = max(j, i + 1)
         return out
 
-    def _spaced_word(self, letters: Sequence[str]) -> tuple[int, str] | None:
+    def spaced_word(self, letters: Sequence[str]) -> tuple[int, str] | None:
         """(skip, word): the lexicon word that a run of 3+ single letters spells after its first `skip`
         letters (0, or 1 when the run starts with the words "a" or "I": "a f u c k i n g mess"), or None."""
         for skip in (0, 1) if letters and letters[0] in ("a", "A", "i", "I") else (0,):
@@ -362,15 +350,12 @@ class Featuriser:
     def _single_letter(chunk: str) -> bool:
         return len(chunk) == 1 and chunk.isalpha()
 
-    # ----- one token (evidence) -----
-    def token_features(self, tok: str) -> tuple[list[int], list[float], int]:
-        """Columns and values of one token and its vocabulary id: the entries a chunk type gets for it."""
-        hit = self._token_cache.get(tok)
-        if hit is None:
-            rec = np.array([self._records.id.get(tok, self._records.unknown)])
-            _, cols, vals, wid, _ = self._token_entries([tok], np.zeros(1, dtype=np.int64), rec)
-            hit = self._token_cache[tok] = (cols.tolist(), vals.tolist(), int(wid[0]))
-        return hit
+    # ----- tokens (evidence) -----
+    def token_rows(self, toks: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
+        """The feature rows of tokens (the entries a chunk type gets for each) and their vocabulary ids."""
+        rec = self._records.lookup(toks)
+        at, cols, vals, wid, _ = self._token_entries(toks, np.arange(len(toks)), rec)
+        return sp.csr_matrix((vals, (at, cols)), shape=(len(toks), self.n_features)), wid
 
     def _token_entries(
         self, toks: list[str], word_at: np.ndarray, rec: np.ndarray, embed: bool = True
@@ -419,12 +404,12 @@ class Featuriser:
             vec[unknown] = self._word_vectors.vectors(unknown_words).astype(np.float16)  # as stored
         return vec
 
-    def bigram_col(self, a: int, b: int) -> int:
-        """Feature column of the word pair (a, b) of vocabulary ids, or -1 if it is not a known pair."""
-        if a < 0 or b < 0:
-            return -1
-        where = int(self._pair_table.find(np.array([a * self.n_vocab + b]))[0])
-        return self.off_bigram + where if where >= 0 else -1
+    def bigram_cols(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Feature column of every word pair (a[i], b[i]) of vocabulary ids, -1 for an unknown pair."""
+        out = np.full(len(a), -1, dtype=np.int64)
+        owner, where = self._pairs(a, b, np.ones(len(a), dtype=bool), np.arange(len(a)))
+        out[owner] = self.off_bigram + where
+        return out
 
     # ----- chunk types -----
     def _add_types(self, joined: Joined) -> None:
@@ -526,7 +511,6 @@ class Featuriser:
         self._counts = np.zeros((0, len(COUNTS) + len(CLASSES)), dtype=np.float32)
         self._type_embed = np.zeros((0, 0))
         self._grow(_MAX_TYPES + _ROOM)
-        self._token_cache: dict[str, tuple[list[int], list[float], int]] = {}
         self._lookup: dict[str, int] = {}  # chunk types without a chunk key (see _chunk_ids)
         no_keys = np.zeros(0, dtype=np.int64)
         self._keys = KeyTable(no_keys, room=_MAX_TYPES + _ROOM, second=no_keys)  # chunk key -> type
@@ -648,12 +632,19 @@ class Featuriser:
         """Linear scores texts @ coef (coef: n_features x k) through one sparse product with the cached
         per-type projections; equal to transform(texts) @ coef. With ``windows`` a long text scores as its
         worst window, per column (a long post's length adds nothing)."""
-        z, scale, ntok, offsets, counts = self.encode(texts, windows)
-        prod = z @ self._projection(coef)[: z.shape[1]]
-        out = prod * scale[:, None] + self.doc_features(counts, ntok) @ coef[self.off_doc :]
+        out, offsets, _ = self.row_scores(texts, coef, windows)
         if len(out) > len(offsets) - 1:
             out = np.maximum.reduceat(out, offsets[:-1], axis=0)
         return out
+
+    def row_scores(
+        self, texts: Sequence[str], coef: np.ndarray, windows: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Linear scores of every row (a text, or with ``windows`` one window of a long text), the first row
+        of every text followed by the number of rows, and every row's scale 1/sqrt(tokens)."""
+        z, scale, ntok, offsets, counts = self.encode(texts, windows)
+        prod = z @ self._projection(coef)[: z.shape[1]]
+        return prod * scale[:, None] + self.doc_features(counts, ntok) @ coef[self.off_doc :], offsets, scale
 
     def project(self, coef: np.ndarray) -> None:
         """Precompute the category scores of every cached chunk type (done once at model load); from here
@@ -699,7 +690,7 @@ class Featuriser:
             j = i
             while j < len(ids) and single[j] and (j == i or row[j] == row[i]):  # not across windows
                 j += 1
-            hit = self._spaced_word([self._types[t] for t in ids[i:j].tolist()])
+            hit = self.spaced_word([self._types[t] for t in ids[i:j].tolist()])
             if hit:
                 k, word = i + hit[0], hit[1]  # a lexicon word: no whitespace
                 ids[k] = self._chunk_ids(word)[0]
@@ -743,45 +734,3 @@ class Featuriser:
         doc = sp.csr_matrix(self.doc_features(counts, ntok))
         doc_part = sp.csr_matrix((doc.data, doc.indices + self.off_doc, doc.indptr), shape=x.shape)
         return (x + doc_part).tocsr()
-
-    # ----- evidence support -----
-    def units(self, text: str) -> tuple[list[Unit], np.ndarray, float]:
-        """Words and word pairs of one text with their original spans, the text's document features and
-        its scale; the same features transform() builds, kept apart so contributions can be ranked."""
-        chunks = [(m.group(), m.start()) for m in _CHUNK.finditer(text)]
-        merged: list[tuple[str, int, int]] = []
-        i = 0
-        while i < len(chunks):
-            j = i
-            while j < len(chunks) and self._single_letter(chunks[j][0]):
-                j += 1
-            hit = self._spaced_word([c for c, _ in chunks[i:j]])
-            if hit:
-                k = i + hit[0]
-                merged += [(c, start, start + len(c)) for c, start in chunks[i:k]]
-                merged.append((hit[1], chunks[k][1], chunks[j - 1][1] + 1))
-            else:
-                merged += [(c, start, start + len(c)) for c, start in chunks[i : max(j, i + 1)]]
-            i = max(j, i + 1)
-        units: list[Unit] = []
-        prev: tuple[int, int] | None = None  # (vocab id, start) of the previous token
-        for chunk, start, end in merged:
-            is_word = chunk != text[start:end]
-            if is_word:
-                toks: list[tuple[str, Span]] = [(t, (start, end)) for t in TOKEN_RE.findall(chunk)]
-            else:
-                norm, spans = self.normaliser.normalise_mapped(chunk)
-                toks = []
-                for m in TOKEN_RE.finditer(norm):
-                    seg = spans[m.start() : m.end()]
-                    toks.append((m.group(), (start + min(s for s, _ in seg), start + max(e for _, e in seg))))
-            for tok, (s, e) in toks:
-                cols, vals, i_tok = self.token_features(tok)
-                units.append(Unit(cols, vals, s, e))
-                if prev is not None:
-                    col = self.bigram_col(prev[0], i_tok)
-                    if col >= 0:
-                        units.append(Unit([col], [1.0], prev[1], e))
-                prev = (i_tok, s)
-        _, scale, ntok, _, counts = self.encode([text])
-        return units, self.doc_features(counts, ntok)[0], float(scale[0])

@@ -11,12 +11,13 @@ from typing import Any
 
 import numpy as np
 
+from auditor import timings
 from auditor.categories import CATEGORIES, GRADES
-from auditor.classify.evidence import top_phrases
+from auditor.classify.evidence import Explainer
 from auditor.classify.features import Featuriser
 from auditor.classify.lexicon import Lexicons
 from auditor.classify.store import read_state
-from auditor.classify.windows import scoring_windows
+from auditor.classify.windows import collapse_repeats, scoring_windows
 from auditor.errors import AuditorError
 from auditor.textprep import prepare, prepare_all, source_phrases
 
@@ -89,6 +90,7 @@ class Classifier:
         self.featuriser.project(self.coef)  # scoring mode first, so the vocabulary is cached once, lean
         self.featuriser.prewarm()
         self.featuriser.project(self.coef)
+        self.explainer = Explainer(self.featuriser, self.coef)
 
     @classmethod
     def load(cls, models_dir: Path | None = None) -> Classifier:
@@ -130,11 +132,16 @@ class Classifier:
         texts = prepare_all(texts)  # as a reader sees them: auditor/textprep.py
         if not texts:
             return np.zeros((0, len(self.heads)))
-        return self._raw(texts)
+        return self._rows(texts)[0]
 
-    def _raw(self, texts: list[str]) -> np.ndarray:
-        """Repeats read once, long posts scored as their worst window (auditor/classify/windows.py)."""
-        return self.featuriser.scores(texts, self.coef, windows=True) + self.intercept
+    def _rows(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Raw scores per text, per row (a text or a window of a long one), the first row of every text
+        (then the number of rows) and each row's scale. Repeats are read once and a long post scores as its
+        worst window (auditor/classify/windows.py)."""
+        rows, offsets, scale = self.featuriser.row_scores(texts, self.coef, windows=True)
+        rows += self.intercept
+        raw = np.maximum.reduceat(rows, offsets[:-1], axis=0) if len(rows) > len(texts) else rows
+        return raw, rows, offsets, scale
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         """Map raw scores to calibrated probabilities with each category's isotonic curve."""
@@ -176,43 +183,104 @@ class Classifier:
                     best = max(best, GRADES.index(grade))
         return GRADES[best] if best >= 0 else None
 
+
     def classify(
-        self, texts: Sequence[str], thresholds: Mapping[str, float] | None = None
+        self,
+        texts: Sequence[str],
+        thresholds: Mapping[str, float] | None = None,
+        explain: Sequence[bool] | None = None,
     ) -> list[Classification]:
-        """Scores for every text; evidence for each category at or over its threshold (0.5 if None); the
-        profanity grade of texts at or over the profanity threshold; the threat signal and top-tier
-        reasons (at the model's own thresholds, whatever the policy)."""
-        probs = self.predict_heads(texts)
-        limits = {c: (0.5 if thresholds is None else float(thresholds.get(c, 1.01))) for c in CATEGORIES}
-        own = {h: self.thresholds.get(h, 0.5) for h in self.heads} | self.thresholds
+        """Scores for every text; evidence for each category at or over its threshold (0.5 if None), for the
+        texts ``explain`` marks (default: all; a text that is not assessed needs none)."""
+        texts = [t or "" for t in texts]
+        if not texts:
+            return []
+        with timings.phase("score"):
+            read = prepare_all(texts)  # as a reader sees them: auditor/textprep.py
+            raw, rows, offsets, scale = self._rows(read)
+            heads = self.calibrate(raw)
         n_cat = len(CATEGORIES)
-        results = []
-        for text, row in zip(texts, probs, strict=True):
-            scores = {c: float(p) for c, p in zip(CATEGORIES, row[:n_cat], strict=True)}
-            signals = {h: float(p) for h, p in zip(self.heads[n_cat:], row[n_cat:], strict=True)}
-            top: dict[str, str] = {}
-            if signals.get("threat", 0.0) >= own.get("threat", 0.5):
-                top["insult"] = "threat"
-            if scores["sensitive"] >= own.get("mockery_sensitive", own["sensitive"]) and any(
-                scores[c] >= own.get(f"mockery_{c}", own[c]) for c in ("snark", "insult", "profanity")
-            ):
-                top["sensitive"] = "mockery"
-            shown = {c for c in CATEGORIES if scores[c] >= limits[c]} | set(top)
-            grades = {}
-            if "profanity" in shown and (grade := self.profanity_grade(text)):
-                grades["profanity"] = grade
-            ev = {c: self.evidence(text, c) for c in CATEGORIES if c in shown}
-            results.append(Classification(scores, ev, grades, signals, top))
-        return results
+        probs = heads[:, :n_cat]
+        top = [self._top_tier(p, h) for p, h in zip(probs.tolist(), heads[:, n_cat:].tolist(), strict=True)]
+        limits = np.array([0.5 if thresholds is None else float(thresholds.get(c, 1.01)) for c in CATEGORIES])
+        over = probs >= limits
+        for i, reasons in enumerate(top):  # a top-tier category is shown whatever the policy
+            over[i, [CATEGORIES.index(c) for c in reasons]] = True
+        if explain is not None:
+            over &= np.asarray(explain, dtype=bool)[:, None]
+        todo = np.flatnonzero(over.any(axis=1)).tolist()
+        with timings.phase("evidence"):
+            found = self._explain(read, todo, over, rows, offsets, scale)
+            evidence = {i: {c: source_phrases(phrases, texts[i]) for c, phrases in ev.items()}  # as written
+                        for i, ev in zip(todo, found, strict=True)}
+        out = []
+        for i, row in enumerate(probs.tolist()):
+            grade = self.profanity_grade(texts[i]) if over[i, CATEGORIES.index("profanity")] else None
+            signals = {h: float(p) for h, p in zip(self.heads[n_cat:], heads[i, n_cat:], strict=True)}
+            out.append(
+                Classification(
+                    {c: float(p) for c, p in zip(CATEGORIES, row, strict=True)},
+                    evidence.get(i, {}),
+                    {"profanity": grade} if grade else {},
+                    signals,
+                    top[i],
+                )
+            )
+        return out
+
+    def _top_tier(self, probs: list[float], signals: list[float]) -> dict[str, str]:
+        """Reasons a post is top tier under every policy, at the model's own thresholds: a threat (insult),
+        or sensitive together with snark, insult or profanity (mockery of a tragedy)."""
+        own = {h: self.thresholds.get(h, 0.5) for h in self.heads} | self.thresholds
+        scores = dict(zip(CATEGORIES, probs, strict=True)) | dict(zip(self.heads[len(CATEGORIES) :], signals,
+                                                                       strict=True))
+        top: dict[str, str] = {}
+        if scores.get("threat", 0.0) >= own.get("threat", 0.5):
+            top["insult"] = "threat"
+        if scores["sensitive"] >= own.get("mockery_sensitive", own["sensitive"]) and any(
+            scores[c] >= own.get(f"mockery_{c}", own[c]) for c in ("snark", "insult", "profanity")
+        ):
+            top["sensitive"] = "mockery"
+        return top
+
+    def _explain(
+        self, texts: list[str], todo: list[int], over: np.ndarray, rows: np.ndarray, offsets: np.ndarray,
+        scale: np.ndarray, k: int = 3,
+    ) -> list[dict[str, list[str]]]:
+        """Evidence of texts[i] for the categories over[i] marks, i in todo: the phrases of the window with
+        the highest score in each category, all windows explained together."""
+        windows: list[tuple[str, float, list[int]]] = []
+        for i in todo:
+            columns = np.flatnonzero(over[i]).tolist()
+            first, n = int(offsets[i]), int(offsets[i + 1] - offsets[i])
+            if n == 1:
+                windows.append((collapse_repeats(texts[i]), float(scale[first]), columns))
+                continue
+            pieces = scoring_windows(texts[i])
+            piece_rows, piece_scale = rows[first : first + n], scale[first : first + n]
+            if len(pieces) != n:  # cut otherwise (a text holding the batch separator): score the pieces
+                _, piece_rows, _, piece_scale = self._rows(pieces)
+            best = np.argmax(piece_rows, axis=0)
+            for w in sorted({int(best[j]) for j in columns}):
+                windows.append((pieces[w], float(piece_scale[w]), [j for j in columns if best[j] == w]))
+        found = iter(self.explainer.explain(windows, k))
+        out = []
+        for i in todo:
+            phrases: dict[int, list[str]] = {}
+            while len(phrases) < int(over[i].sum()):
+                phrases.update(next(found))
+            out.append({self.heads[j]: phrases[j] for j in sorted(phrases)})
+        return out
 
     def evidence(self, text: str, category: str, k: int = 3) -> list[str]:
-        """Phrases of `text` behind the category's score: present features with the largest contributions."""
+        """Phrases of `text` behind the category's score: present units with the largest contributions."""
         if category not in self.heads:
             raise ValueError(f"unknown category {category!r}")
-        j = self.heads.index(category)
-        windows = scoring_windows(prepare(text))
-        best = int(np.argmax(self._raw(windows)[:, j])) if len(windows) > 1 else 0
-        phrases = top_phrases(self.featuriser, self.coef[:, j], windows[best], k)  # the window behind it
+        text = text or ""
+        read = prepare(text)
+        _, rows, offsets, scale = self._rows([read])
+        over = np.array([[c == category for c in self.heads]])
+        phrases = self._explain([read], [0], over, rows, offsets, scale, k)[0][category]
         return source_phrases(phrases, text)  # as written in the post
 
 

@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from auditor import timings
+from auditor.policy import PDF_MAX_CARDS
+from auditor.progress import bar
 from auditor.report.pdf import write_pdf
 from auditor.report.render import render_html
 from auditor.report.writers import write_csv, write_json
@@ -13,15 +16,30 @@ from auditor.report.writers import write_csv, write_json
 __all__ = ["render_html", "write_report"]
 
 
-def write_report(summary: dict, assessments: Sequence[Any], out_dir: Path, *, pdf: bool = True) -> list[Path]:
-    """Write every report file into ``out_dir`` (which exists; the caller moves it into place atomically)."""
+def write_report(
+    summary: dict, assessments: Sequence[Any], out_dir: Path, *, pdf: bool = True,
+    pdf_max_cards: int = PDF_MAX_CARDS,
+) -> list[Path]:
+    """Write every report file into ``out_dir`` (which exists; the caller moves it into place atomically).
+    The PDF shows the worst ``pdf_max_cards`` flagged posts of each section and how many it leaves out."""
     out_dir = Path(out_dir)
-    html = render_html(summary, assessments)
-    html_path = out_dir / "report.html"
-    html_path.write_text(html, encoding="utf-8")
-    written = [html_path]
-    if pdf:
-        written.append(write_pdf(html, out_dir / "report.pdf"))
-    written.append(write_csv(summary, out_dir / "flagged.csv"))
-    written.append(write_json(summary, out_dir / "summary.json"))
+    with bar("Writing the report", 4 if pdf else 3, "files") as advance:
+        with timings.phase("html"):
+            html = render_html(summary, assessments)
+        html_path = out_dir / "report.html"
+        with timings.phase("write"):
+            html_path.write_text(html, encoding="utf-8")
+        del html
+        advance(1)
+        written = [html_path]
+        if pdf:
+            with timings.phase("pdf"):
+                pdf_html = render_html(summary, assessments, pdf_max_cards=pdf_max_cards)
+                written.append(write_pdf(pdf_html, out_dir / "report.pdf"))
+            advance(1)
+        with timings.phase("write"):
+            written.append(write_csv(summary, out_dir / "flagged.csv"))
+            advance(1)
+            written.append(write_json(summary, out_dir / "summary.json"))
+            advance(1)
     return written

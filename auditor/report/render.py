@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -20,6 +21,8 @@ MAX_CARDS = 300
 MAX_PHRASE = 200
 #: Longer posts are shown as excerpts around their evidence; flagged.csv and summary.json keep the full text.
 MAX_CARD_CHARS = 3000
+MIN_CARD_CHARS = 600  # once MAX_REPORT_CHARS of post text are shown, later cards get this much
+MAX_REPORT_CHARS = 200_000
 EXCERPT_CONTEXT = 300
 KIND_LABELS = {
     "post": "Post",
@@ -128,9 +131,9 @@ def span(days: float) -> str:
     return f"{days:g} days"
 
 
-def _card(entry: Mapping[str, Any]) -> dict[str, Any]:
+def _card(entry: Mapping[str, Any], limit: int = MAX_CARD_CHARS) -> dict[str, Any]:
     scores, evidence, tiers = entry.get("scores", {}), entry.get("evidence", {}), entry.get("tiers", {})
-    shown, cut = excerpt(entry.get("text") or "", evidence)
+    shown, cut = excerpt(entry.get("text") or "", evidence, limit)
     return {
         **entry,
         "html_text": highlight(shown, evidence),
@@ -172,6 +175,7 @@ def _model_view(models: Mapping[str, Any]) -> dict[str, Any]:
     return {"version": models.get("version", "unknown"), "facts": facts, "rows": rows}
 
 
+@functools.cache  # one per process: a roster renders hundreds of reports from the same compiled templates
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(reports_dir())),
@@ -182,25 +186,34 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _css() -> Markup:
-    css = (reports_dir() / "report.css").read_text(encoding="utf-8")
-    return Markup(css.replace("</", "<\\/"))  # our own file; never able to close the <style> element
+def _css(*names: str) -> Markup:
+    css = "\n".join((reports_dir() / name).read_text(encoding="utf-8") for name in names)
+    return Markup(css.replace("</", "<\\/"))  # our own files; never able to close the <style> element
 
 
-def render_html(summary: Mapping[str, Any], assessments: Sequence[Any] | None = None) -> str:
-    """The self-contained HTML report. Everything shown comes from ``summary`` (summary.json)."""
+def render_html(
+    summary: Mapping[str, Any], assessments: Sequence[Any] | None = None, pdf_max_cards: int | None = None
+) -> str:
+    """The self-contained HTML report. Everything shown comes from ``summary`` (summary.json). With
+    ``pdf_max_cards`` it is the PDF's version: at most that many cards per section, laid out for print
+    (reports/pdf.css)."""
+    limit = MAX_CARDS if pdf_max_cards is None else pdf_max_cards
     sections = []
+    budget = MAX_REPORT_CHARS  # post text shown in all cards together: the PDF stays a readable size
     for key in ("authored", "repost", "deleted"):
         entries = [e for e in summary.get("flagged", []) if e.get("section") == key]
-        sections.append({"key": key, "title": SECTION_TITLES[key], "total": len(entries),
-                         "cards": [_card(e) for e in entries[:MAX_CARDS]]})
+        cards = []
+        for e in entries[:limit]:
+            cards.append(_card(e, max(MIN_CARD_CHARS, min(MAX_CARD_CHARS, budget))))
+            budget -= len(cards[-1]["html_text"])
+        sections.append({"key": key, "title": SECTION_TITLES[key], "total": len(entries), "cards": cards})
     template = _environment().get_template("report.html.j2")
     return template.render(
         s=summary,
-        css=_css(),
+        css=_css("report.css") if pdf_max_cards is None else _css("report.css", "pdf.css"),
         chart=timeline_svg(summary.get("timeline", [])),
         sections=sections,
-        max_cards=MAX_CARDS,
+        max_cards=limit,
         colors=COLORS,
         labels=LABELS,
         meanings=MEANINGS,
@@ -211,3 +224,8 @@ def render_html(summary: Mapping[str, Any], assessments: Sequence[Any] | None = 
         month_label=month_label,
         generated=nice_date(summary.get("generated_at")),
     )
+
+
+def render_page(template: str, **context: Any) -> str:
+    """Another page (e.g. the team summary) with the report's autoescaping environment and CSS."""
+    return _environment().get_template(template).render(css=_css(), **context)

@@ -14,6 +14,7 @@ import posixpath
 import tarfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from auditor import limits
@@ -120,6 +121,31 @@ class ArchiveTree:
     def _open_member(self, name: str) -> io.BufferedIOBase:
         raise NotImplementedError
 
+    def _compressed_size(self, name: str) -> int | None:
+        """What the member takes in the archive file, for the bomb check (None: not compressed)."""
+        return None
+
+    def iter_bytes(self, name: str) -> Iterator[bytes]:
+        """The member in chunks as it is inflated, for a file too large to hold at once (a tweets.js over
+        ``limits.FILE_BYTES``): the archive's total and compression-ratio caps apply, not the file cap."""
+        compressed = self._compressed_size(name)
+        size = 0
+        try:
+            with self._open_member(name) as fh:
+                while chunk := fh.read(4 * _CHUNK):
+                    size += len(chunk)
+                    try:
+                        self._check_inflated(name, size, compressed)
+                    except AuditorError as exc:
+                        raise AuditorError(self.label, f"{name}: {exc.problem}") from None
+                    yield chunk
+        except AuditorError:
+            raise
+        except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, ValueError, RuntimeError,
+                zlib.error) as exc:
+            raise AuditorError(self.label, f"corrupt member {name} ({exc})") from None
+        self._read_total += size
+
     def read_text(self, name: str) -> str:
         """The member decoded as UTF-8 (a BOM is dropped)."""
         data = self.read_bytes(name)
@@ -138,10 +164,17 @@ class ArchiveTree:
         self.close()
 
     # -- shared guard ---------------------------------------------------------------------------------------
+    def _check_inflated(self, name: str, size: int, compressed: int | None) -> None:
+        """Stop a member that inflates like a bomb, or an archive that inflates past the total cap."""
+        if compressed and size > RATIO_FLOOR_BYTES and size / max(compressed, 1) > MAX_RATIO:
+            raise AuditorError(self.label, f"{name} looks like a decompression bomb (over {MAX_RATIO}:1)")
+        if self._read_total + size > limits.ARCHIVE_BYTES.value:
+            raise AuditorError(self.label, limits.ARCHIVE_BYTES.problem())
+
     def _read_limited(self, stream: io.BufferedIOBase, name: str, compressed: int | None) -> bytes:
         """Inflate a member chunk by chunk, stopping as soon as a size or ratio cap is passed."""
         buf = bytearray()
-        max_member, max_total = limits.FILE_BYTES.value, limits.ARCHIVE_BYTES.value
+        max_member = limits.FILE_BYTES.value
         while True:
             chunk = stream.read(_CHUNK)
             if not chunk:
@@ -150,10 +183,7 @@ class ArchiveTree:
             size = len(buf)
             if size > max_member:
                 raise AuditorError(self.label, f"{name}: {limits.FILE_BYTES.problem(size)}")
-            if compressed and size > RATIO_FLOOR_BYTES and size / max(compressed, 1) > MAX_RATIO:
-                raise AuditorError(self.label, f"{name} looks like a decompression bomb (over {MAX_RATIO}:1)")
-            if self._read_total + size > max_total:
-                raise AuditorError(self.label, limits.ARCHIVE_BYTES.problem())
+            self._check_inflated(name, size, compressed)
         self._read_total += len(buf)
         return bytes(buf)
 
@@ -219,6 +249,9 @@ class _ZipTree(ArchiveTree):
     def _open_member(self, name: str) -> io.BufferedIOBase:
         return self._zip.open(self._info(name))
 
+    def _compressed_size(self, name: str) -> int | None:
+        return self._info(name).compress_size
+
     def read_bytes(self, name: str) -> bytes:
         info = self._info(name)
         if info.file_size > limits.FILE_BYTES.value:  # declared size; the real one is checked while inflating
@@ -272,6 +305,9 @@ class _TarTree(ArchiveTree):
         if member is None:
             raise AuditorError(self.label, f"no member {name!r}")
         return member
+
+    def _compressed_size(self, name: str) -> int | None:
+        return self._compressed  # a tar's members share one compressed stream
 
     def _open_member(self, name: str) -> io.BufferedIOBase:
         fh = self._tar.extractfile(self._member(name))

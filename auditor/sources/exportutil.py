@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from auditor import limits
 from auditor.errors import AuditorError
 from auditor.post import Post
@@ -94,6 +96,11 @@ def member_head(tree: ArchiveTree, name: str, size: int = 4096) -> str:
 
 def load_json(text: str, where: str, hook: Callable[[list[tuple[str, Any]]], Any] | None = None) -> Any:
     """``json.loads`` that reports bad input as an AuditorError naming the file and line."""
+    if hook is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass  # NaN, huge integers, lone surrogates: json accepts them, or says where it fails
     try:
         return json.loads(text, object_pairs_hook=hook)
     except json.JSONDecodeError as exc:
@@ -179,7 +186,10 @@ def stable_id(*parts: Any) -> str:
 def make_post(raw_text: str, text: str | None = None, **fields: Any) -> Post:
     """A Post whose ``text`` is the cleaned ``raw_text`` unless given; line endings normalised."""
     raw = (raw_text or "").replace("\r\n", "\n").replace("\r", "\n")
-    return Post(text=clean_text(raw) if text is None else text, raw_text=raw, **fields)
+    if text is None:
+        text = clean_text(raw)
+        text = raw if text == raw else text  # one string, not two equal ones (memory at 500k posts)
+    return Post(text=text, raw_text=raw, **fields)
 
 
 @contextlib.contextmanager

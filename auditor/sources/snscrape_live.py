@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from auditor import limits
 from auditor.errors import AuditorError
 from auditor.post import Post
 from auditor.sources.base import SourceResult, register_live_reader
@@ -57,6 +58,7 @@ def read_telegram(target: str) -> SourceResult:
     try:
         for item in telegram.TelegramChannelScraper(channel).get_items():
             posts.append(telegram_post(item, channel, account))
+            limits.POSTS.check(len(posts), where)  # a channel page that never ends
     except AuditorError:
         raise
     except Exception as exc:  # snscrape raises ScraperException, requests errors, parsing errors

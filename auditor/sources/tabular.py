@@ -17,6 +17,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, TextIO
 
+import orjson
+
 from auditor import limits
 from auditor.errors import AuditorError
 from auditor.post import KINDS, VISIBILITIES, Post
@@ -66,13 +68,21 @@ def _is_json_line(line: str) -> bool:
     return line.lstrip("\ufeff \t").startswith("{")
 
 
+def _loads(line: str) -> Any:
+    """orjson, falling back to json for what only json accepts (NaN, huge integers, lone surrogates)."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
+
+
 def _jsonl(lines: Iterable[str], where: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) for each non-blank line."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue  # blank lines are not rows (documented choice)
         try:
-            row = json.loads(line)
+            row = _loads(line)
         except json.JSONDecodeError:
             raise AuditorError(where, f"line {number}: not valid JSON") from None
         except RecursionError:
@@ -123,7 +133,8 @@ def _numbered_rows(source: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             text = row["text"] = "" if row["text"] is None else row["text"]  # JSON null: a post with no text
             if not isinstance(text, str):
                 raise AuditorError(where, f"line {number}: 'text' is not a string")
-            limits.check_json_depth(row, f"{where}: line {number}")  # nested values pass on to the output
+            if any(isinstance(v, dict | list) for v in row.values()):  # a flat row is one level deep
+                limits.check_json_depth(row, f"{where}: line {number}")  # nested values pass on to the output
             ident = row.get("id")
             row["id"] = str(count) if ident is None or ident == "" else str(ident)
             yield number, row
@@ -146,6 +157,19 @@ def read_rows(source: str | Path) -> Iterator[dict[str, Any]]:
     """
     for _, row in _numbered_rows(source):
         yield row
+
+
+def count_rows(source: str | Path) -> int | None:
+    """About how many rows a JSONL or CSV file holds (its non-blank lines, less a CSV header), for a progress
+    bar; None for stdin or an unreadable file."""
+    if str(source) == STDIN:
+        return None
+    try:
+        with Path(source).open("rb") as fh:
+            lines = sum(1 for line in fh if line.strip())
+    except OSError:
+        return None
+    return lines - (0 if _is_json_line(_first_line(Path(source))) else 1)
 
 
 def _first_line(path: Path) -> str:

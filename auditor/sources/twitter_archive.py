@@ -9,13 +9,17 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from auditor import limits
 from auditor.errors import AuditorError
 from auditor.post import Post
+from auditor.progress import bar
 from auditor.sources.archive import ArchiveTree
 from auditor.sources.base import SourceResult, register_file_reader
 from auditor.sources.exportutil import (
@@ -25,9 +29,9 @@ from auditor.sources.exportutil import (
     load_json,
     make_post,
     open_tree,
-    read_file_text,
     timestamp,
 )
+from auditor.sources.jsarray import js_array_items
 from auditor.textclean import clean_text
 
 PLATFORM = "x"
@@ -50,6 +54,9 @@ _FALLBACK = {"tweets": _TWEET_FILE, "notes": _NOTE_FILE, "deleted": _DELETED_FIL
              "deleted_notes": _DELETED_NOTE_FILE}
 
 
+_TweetFile = tuple[Iterator[dict[str, Any]], bool, str, str, "int | None"]
+
+
 @dataclass
 class _Archive:
     """What was found in one archive: its owner and the raw items of each post file."""
@@ -57,7 +64,8 @@ class _Archive:
     label: str
     user: str | None = None
     display_name: str | None = None
-    tweets: list[tuple[dict[str, Any], bool, str]] = field(default_factory=list)  # (tweet, deleted, where)
+    # the tweet files, read one item at a time when the posts are made: (items, deleted, where, name, count)
+    tweet_files: list[_TweetFile] = field(default_factory=list)
     notes: list[tuple[dict[str, Any], bool, str]] = field(default_factory=list)  # (noteTweet, deleted, where)
     warnings: list[str] = field(default_factory=list)
     protected: list[tuple[datetime, datetime | None]] = field(default_factory=list)  # followers-only spans
@@ -107,23 +115,29 @@ def parse_js(text: str, where: str) -> Any:
     return load_json(text[min(starts):].rstrip().rstrip(";"), where)
 
 
-def _items(tree: ArchiveTree, name: str, key: str) -> list[dict[str, Any]]:
-    """The objects of one YTD array file in an archive."""
-    where = f"{tree.label}:{name}"
-    return _unwrap(parse_js(tree.read_text(name), where), key, where)
+def _items(tree: ArchiveTree, name: str, key: str) -> Iterator[dict[str, Any]]:
+    """The objects of one YTD array file in an archive, parsed one at a time as the file is inflated."""
+    return _unwrap(js_array_items(tree.iter_bytes(name), f"{tree.label}:{name}", _ASSIGNMENT), key)
 
 
-def _unwrap(value: Any, key: str, where: str) -> list[dict[str, Any]]:
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    """A plain file in chunks (a bare tweets.js of any size up to the archive limit)."""
+    try:
+        limits.ARCHIVE_BYTES.check(path.stat().st_size, str(path))
+        with path.open("rb") as fh:
+            while chunk := fh.read(4 << 20):
+                yield chunk
+    except OSError as exc:
+        raise AuditorError(str(path), f"cannot read ({exc.strerror or exc})") from None
+
+
+def _unwrap(values: Iterable[Any], key: str) -> Iterator[dict[str, Any]]:
     """The ``{"tweet": {…}}`` wrapped objects (2020+) of a YTD array, or bare tweet objects (older)."""
-    if not isinstance(value, list):
-        raise AuditorError(where, "malformed X archive data file (expected a list)")
-    out = []
-    for item in value:
+    for item in values:
         if isinstance(item, dict) and isinstance(item.get(key), dict):
-            out.append(item[key])
+            yield item[key]
         elif isinstance(item, dict) and key == "tweet" and ("id_str" in item or "full_text" in item):
-            out.append(item)  # pre-2020 archives: bare tweet objects, no {"tweet": …} wrapper
-    return out
+            yield item  # pre-2020 archives: bare tweet objects, no {"tweet": …} wrapper
 
 
 def _manifest_files(manifest: dict[str, Any], kind: str) -> list[tuple[str, int | None]] | None:
@@ -158,7 +172,7 @@ def _load(tree: ArchiveTree) -> _Archive:
     info = manifest.get("userInfo") if isinstance(manifest.get("userInfo"), dict) else {}
     arc.user, arc.display_name = _name(info.get("userName")), _name(info.get("displayName"))
     if not arc.user and f"{root}data/account.js" in names:
-        accounts = _items(tree, f"{root}data/account.js", "account")
+        accounts = list(_items(tree, f"{root}data/account.js", "account"))
         if accounts:
             arc.user = _name(accounts[0].get("username"))
             arc.display_name = _name(accounts[0].get("accountDisplayName"))
@@ -181,30 +195,38 @@ def _load(tree: ArchiveTree) -> _Archive:
     tweet_files = files("tweets")
     if not any(n in names for n, _ in tweet_files):
         raise AuditorError(tree.label, "X archive without any tweets file (data/tweets.js)")
-    for kind, key, bucket, deleted in (("tweets", "tweet", arc.tweets, False),
-                                       ("deleted", "tweet", arc.tweets, True),
-                                       ("notes", "noteTweet", arc.notes, False),
-                                       ("deleted_notes", "noteTweet", arc.notes, True)):
+    for kind, key, deleted in (("tweets", "tweet", False), ("deleted", "tweet", True),
+                               ("notes", "noteTweet", False), ("deleted_notes", "noteTweet", True)):
         for name, count in files(kind) if kind != "tweets" else tweet_files:
             if name not in names:
                 if count:
                     arc.warnings.append(f"{name} is listed in the manifest but missing from the archive.")
                 continue
-            items = _items(tree, name, key)
-            if count is not None and count != len(items):
-                arc.warnings.append(f"{name}: the manifest announces {count} items, {len(items)} were read.")
-            bucket.extend((item, deleted, f"{tree.label}:{name}") for item in items)
+            where = f"{tree.label}:{name}"
+            if key == "tweet":  # read later, one tweet at a time
+                arc.tweet_files.append((_items(tree, name, key), deleted, where, name, count))
+                continue
+            items = list(_items(tree, name, key))
+            _check_count(arc, name, count, len(items))
+            arc.notes.extend((item, deleted, where) for item in items)
     protected = f"{root}data/protected-history.js"
     if protected in names:
         where = f"{tree.label}:{protected}"
-        arc.protected = protected_periods(_items(tree, protected, "protectedHistory"), where)
+        # parsed strictly (not through _unwrap): an unreadable entry must stop the run, not be skipped
+        events = list(js_array_items(tree.iter_bytes(protected), where, _ASSIGNMENT))
+        arc.protected = protected_periods(events, where)
     return arc
 
 
-def protected_periods(events: list[dict[str, Any]], where: str) -> list[tuple[datetime, datetime | None]]:
+def protected_periods(events: list[Any], where: str) -> list[tuple[datetime, datetime | None]]:
     """``(start, end)`` spans when the account was protected (followers-only); ``end`` None = still is."""
     changes = []
-    for event in events:
+    for item in events:
+        # {"protectedHistory": {"protectedAt": …, "action": "Protect"}}; anything unreadable stops the run,
+        # since without it nobody can tell which posts were public
+        event = item.get("protectedHistory", item) if isinstance(item, dict) else None
+        if not isinstance(event, dict):
+            raise AuditorError(where, "malformed protection history (an entry is not an object)")
         action = str(event.get("action", "")).strip().lower()
         if action not in ("protect", "unprotect"):
             raise AuditorError(where, f"unknown protection change {str(event.get('action'))[:30]!r}")
@@ -242,6 +264,11 @@ def _mark_protected(posts: list[Post], periods: list[tuple[datetime, datetime | 
             continue
         hidden += 1
     return hidden
+
+
+def _check_count(arc: _Archive, name: str, count: int | None, read: int) -> None:
+    if count is not None and count != read:
+        arc.warnings.append(f"{name}: the manifest announces {count} items, {read} were read.")
 
 
 # -- tweets to posts ----------------------------------------------------------------------------------------
@@ -369,7 +396,8 @@ def _owner(user: str | None) -> dict[str, str]:
         "author": "unknown", "account": f"{PLATFORM}:unknown"}
 
 
-def _to_post(tweet: dict[str, Any], deleted: bool, where: str, user: str | None) -> Post | None:
+def _to_post(tweet: dict[str, Any], deleted: bool, where: str, user: str | None,
+             owner: dict[str, str] | None = None) -> Post | None:
     tid = _tweet_id(tweet)
     raw = tweet.get("full_text", tweet.get("text"))
     if tid is None or not isinstance(raw, str):
@@ -395,8 +423,8 @@ def _to_post(tweet: dict[str, Any], deleted: bool, where: str, user: str | None)
     return make_post(
         _expand_links(raw, tweet), id=tid, platform=PLATFORM,
         created_at=timestamp(tweet.get("created_at"), where), kind=kind, url=_url(user, tid),
-        lang=lang if isinstance(lang, str) and lang else None, visibility="public", deleted=deleted,
-        extra=extra, **_owner(user),
+        lang=sys.intern(lang) if isinstance(lang, str) and lang else None, visibility="public",
+        deleted=deleted, extra=extra, **(owner or _owner(user)),  # one copy of each name for every post
     )
 
 
@@ -405,24 +433,32 @@ def _posts(arc: _Archive) -> list[Post]:
     latest: dict[str, tuple[int, Post]] = {}
     seen: set[str] = set()
     skipped = superseded = 0
-    for tweet, deleted, where in arc.tweets:
-        post = _to_post(tweet, deleted, where, arc.user)
-        if post is None:
-            skipped += 1
-            continue
-        if post.id in seen:
-            continue
-        seen.add(post.id)
-        chain = _edit_chain(tweet, post.id)
-        prev = latest.get(chain)
-        if prev is None:
-            latest[chain] = (len(latest), post)
-            continue
-        superseded += 1
-        # ids grow with time: the highest id in an edit chain is the last version
-        keep = post if int(post.id) > int(prev[1].id) else prev[1]
-        keep.extra["edited"] = True
-        latest[chain] = (prev[0], keep)
+    owner = _owner(arc.user)
+    for items, deleted, where, name, count in arc.tweet_files:
+        read = 0
+        with bar(f"Reading {posixpath.basename(name)}", count, "posts") as advance:
+            for tweet in items:  # each raw tweet is let go once it is a Post
+                read += 1
+                if not read % 1000:
+                    advance(1000)
+                post = _to_post(tweet, deleted, where, arc.user, owner)
+                if post is None:
+                    skipped += 1
+                    continue
+                if post.id in seen:
+                    continue
+                seen.add(post.id)
+                chain = _edit_chain(tweet, post.id)
+                prev = latest.get(chain)
+                if prev is None:
+                    latest[chain] = (len(latest), post)
+                    continue
+                superseded += 1
+                # ids grow with time: the highest id in an edit chain is the last version
+                keep = post if int(post.id) > int(prev[1].id) else prev[1]
+                keep.extra["edited"] = True
+                latest[chain] = (prev[0], keep)
+        _check_count(arc, name, count, read)
     if skipped:
         arc.warnings.append(f"Items without an id or text, skipped: {skipped}.")
     if superseded:
@@ -438,12 +474,13 @@ def read(path: Path) -> SourceResult:
     with layout_guard(str(path)):
         if tree is None:  # a bare tweets.js: no manifest, so the account is unknown
             arc = _Archive(str(path))
-            items = _unwrap(parse_js(read_file_text(path), str(path)), "tweet", str(path))
-            arc.tweets = [(t, False, str(path)) for t in items]
+            items = _unwrap(js_array_items(_file_chunks(path), str(path), _ASSIGNMENT), "tweet")
+            arc.tweet_files.append((items, False, str(path), path.name, None))
+            posts = _posts(arc)
         else:
             with tree:
                 arc = _load(tree)
-        posts = _posts(arc)
+                posts = _posts(arc)
     hidden = _mark_protected(posts, arc.protected)
     account = f"@{arc.user}" if isinstance(arc.user, str) else "unknown"
     deleted = sum(p.deleted for p in posts)

@@ -95,9 +95,10 @@ ATTACKS: dict[str, Attack] = {
     "x: one huge post": Attack(
         lambda t: _posts(x_archive(t / "x.zip", [tweet(1, "word " * 1000)])),
         ("x.zip", "post 1", "AUDITOR_MAX_POST_CHARS"), {"AUDITOR_MAX_POST_CHARS": "1000"}),
-    "x: tweets.js over the file limit": Attack(
+    # a tweets.js is streamed (heavy accounts pass the file limit), so the archive's limit is what stops it
+    "x: tweets.js over the archive limit": Attack(
         lambda t: _posts(x_archive(t / "x.zip", [tweet(i, "hello " * 20) for i in range(200)])),
-        ("x.zip", "data/tweets.js", "AUDITOR_MAX_FILE_BYTES"), {"AUDITOR_MAX_FILE_BYTES": "10K"}),
+        ("x.zip", "data/tweets.js", "AUDITOR_MAX_ARCHIVE_BYTES"), {"AUDITOR_MAX_ARCHIVE_BYTES": "10K"}),
     "jsonl: more posts than the limit": Attack(
         lambda t: _posts(_write(t / "p.jsonl", _TABLE * 20)), ("p.jsonl", "AUDITOR_MAX_POSTS"),
         {"AUDITOR_MAX_POSTS": "5"}),
@@ -179,3 +180,10 @@ def test_hostile_input_is_one_line_error(outcomes, name):
     assert_refused(proc, *ATTACKS[name].needles)
     assert_nothing_written(folder / "out")
     assert not list(folder.glob(".*.part")), "no temporary file left beside the output"
+
+
+def test_a_full_disk_is_one_line(tmp_path):
+    table = _write(tmp_path / "p.jsonl", _TABLE * 2000)
+    with open("/dev/full", "w") as full:
+        proc = cli("posts", str(table), stdout=full)
+    assert_refused(proc, "no space left on the disk")

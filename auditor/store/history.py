@@ -1,0 +1,491 @@
+"""One person's audit against the store: reuse classifications, honour dismissals, record what changed."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, insert, null, select, update
+from sqlalchemy.orm import Session
+
+from auditor.categories import CATEGORIES, LABELS
+from auditor.classify.model import Classification
+from auditor.policy import SEVERITIES
+from auditor.sources.base import SourceResult
+from auditor.store.db import Store, quarter_of
+from auditor.store.models import (
+    Account,
+    Annotation,
+    Audit,
+    AuditFlag,
+    Person,
+    StoredClassification,
+    StoredPost,
+)
+
+LOOKUP_CHUNK = 500
+
+
+def source_key(result: SourceResult) -> str:
+    """How the store names an account: as the report labels it, platform and handle (so next quarter's new
+    export file is the same account)."""
+    from auditor.scoring import account_label
+
+    return account_label(result)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class CachedClassifier:
+    """The model, asked only about texts the store has no classification for under this model version."""
+
+    def __init__(self, base: Any, store: Store) -> None:
+        self.base = base
+        self.store = store
+        self.version: str = base.version
+        self.known: dict[str, tuple[dict[str, float], dict[str, list[str]]]] = {}
+        self.reused = 0
+
+    def info(self) -> dict[str, Any]:
+        return self.base.info()
+
+    def _lookup(self, hashes: Sequence[str]) -> None:
+        wanted = [h for h in dict.fromkeys(hashes) if h not in self.known]
+        with self.store.session() as s:
+            for start in range(0, len(wanted), LOOKUP_CHUNK):
+                rows = s.execute(
+                    select(
+                        StoredClassification.text_hash,
+                        StoredClassification.scores,
+                        StoredClassification.evidence,
+                    ).where(
+                        StoredClassification.model_version == self.version,
+                        StoredClassification.text_hash.in_(wanted[start : start + LOOKUP_CHUNK]),
+                    )
+                )
+                for h, scores, evidence in rows:
+                    if set(CATEGORIES) <= set(scores):
+                        self.known.setdefault(h, (scores, evidence or {}))
+
+    def classify(
+        self, texts: Sequence[str], thresholds: Mapping[str, float] | None = None
+    ) -> list[Classification]:
+        hashes = [text_hash(t) for t in texts]
+        self._lookup(hashes)
+        todo = [i for i, h in enumerate(hashes) if h not in self.known]
+        fresh = self.base.classify([texts[i] for i in todo], thresholds=thresholds) if todo else []
+        for i, res in zip(todo, fresh, strict=True):
+            self.known[hashes[i]] = (
+                {c: float(v) for c, v in res.scores.items()},
+                {c: list(v) for c, v in res.evidence.items()},
+            )
+        self.reused += len(texts) - len(todo)
+        limits = {c: 0.5 if thresholds is None else float(thresholds.get(c, 1.01)) for c in CATEGORIES}
+        out = []
+        for text, h in zip(texts, hashes, strict=True):
+            scores, evidence = self.known[h]
+            ev = {
+                c: evidence.get(c) or self.base.evidence(text, c)
+                for c in CATEGORIES
+                if scores[c] >= limits[c]
+            }
+            out.append(Classification(dict(scores), ev))
+        return out
+
+
+@dataclass
+class PersonRecord:
+    """What the store keeps about a person besides their posts (roster fields)."""
+
+    key: str | None = None  # roster id; a single-person audit is keyed by the name on the report
+    role: str | None = None
+    team: str | None = None
+    policy: str | None = None
+    mode: str | None = None
+    consent_date: date | None = None
+    consent_scope: str | None = None
+    consent_requested_by: str | None = None
+
+
+@dataclass
+class PersonHistory:
+    """Hooks ``run_audit`` calls so the audit reads and writes the store; all writes in one transaction."""
+
+    store: Store
+    quarter: str
+    record_fields: PersonRecord = field(default_factory=PersonRecord)
+    progress: Callable[[str], None] | None = None
+    dismissed: int = 0
+    classifier: CachedClassifier | None = None
+    _post_keys: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def wrap(self, base: Any) -> CachedClassifier:
+        self.classifier = CachedClassifier(base, self.store)
+        return self.classifier
+
+    def key(self, name: str) -> str:
+        return self.record_fields.key or name
+
+    # -- before the summary: reviewer decisions ------------------------------------------------------------
+    def review(self, name: str, results: Sequence[SourceResult], assessments: Sequence[Any]) -> None:
+        """Drop flags a reviewer dismissed; they stay dismissed in every later audit."""
+        self._post_keys = {id(p): (source_key(r), p.id) for r in results for p in r.posts}
+        with self.store.session() as s:
+            rows = s.execute(
+                select(Account.source, StoredPost.post_id, Annotation.category)
+                .join(StoredPost, StoredPost.id == Annotation.post_id)
+                .join(Account, Account.id == StoredPost.account_id)
+                .join(Person, Person.id == Account.person_id)
+                .where(Person.key == self.key(name), Annotation.decision == "dismissed")
+            ).all()
+        dismissed: dict[tuple[str, str], set[str | None]] = {}
+        for source, post_id, category in rows:
+            dismissed.setdefault((source, post_id), set()).add(category)
+        for a in assessments:
+            cats = dismissed.get(self._post_keys.get(id(a.post), ("", "")))
+            if not cats or not a.flags:
+                continue
+            gone = [c for c in a.flags if None in cats or c in cats]
+            self.dismissed += len(gone)
+            a.flags = [c for c in a.flags if c not in gone]
+            a.tiers = {c: t for c, t in a.tiers.items() if c not in gone}
+            a.evidence = {c: e for c, e in a.evidence.items() if c not in gone}
+            a.severity = min(a.tiers.values(), key=SEVERITIES.index, default=None)
+
+    # -- after the summary: write everything, then say what changed --------------------------------------
+    def record(
+        self, summary: dict, results: Sequence[SourceResult], assessments: Sequence[Any], folder: Path
+    ) -> None:
+        """Store the person's posts, classifications, audit and flags in one transaction; add ``changes``."""
+        from auditor.scoring import sort_flagged
+
+        if self.progress:
+            self.progress("storing results")
+        name = summary.get("person", "")
+        now = datetime.now(timezone.utc)
+        with self.store.session() as s, s.begin():
+            person = self._person(s, name, now)
+            accounts = {source_key(r): self._account(s, person.id, r) for r in results}
+            post_pk, new_posts, removed = self._sync_posts(s, results, accounts, now)
+            self._classifications(s, results, assessments, post_pk)
+            previous = self._previous(s, person.id)
+            before = self._previous_flags(s, previous)
+            raised_before = set(zip(before["post_id"], before["category"], strict=True))
+            s.execute(delete(Audit).where(Audit.person_id == person.id, Audit.quarter == self.quarter))
+            flagged = sort_flagged(assessments)
+            new_flags = {}
+            rows = []
+            for a in flagged:
+                pk = post_pk[self._post_keys[id(a.post)]]
+                for c in a.flags:
+                    is_new = previous is not None and (pk, c) not in raised_before
+                    new_flags[(id(a), c)] = is_new
+                    rows.append(
+                        {
+                            "post_id": pk,
+                            "category": c,
+                            "tier": a.tiers[c],
+                            "section": a.section,
+                            "new": is_new,
+                        }
+                    )
+            totals = summary.get("totals", {})
+            audit = Audit(
+                person_id=person.id,
+                quarter=self.quarter,
+                status="ok",
+                reason=None,
+                tier=summary.get("overall", {}).get("tier"),
+                model_version=self.model_version(summary),
+                folder=str(folder),
+                public_posts=totals.get("public", 0),
+                assessed=totals.get("assessed", 0),
+                new_posts=new_posts,
+                removed_posts=len(removed),
+                finished_at=now,
+            )
+            s.add(audit)
+            s.flush()
+            if rows:
+                s.execute(insert(AuditFlag), [{"audit_id": audit.id, **r} for r in rows])
+            removed_flagged = self._removed_flagged(s, previous, removed)
+        new_posts_flagged = {
+            self._post_keys[id(a.post)] for a in flagged if any(new_flags.get((id(a), c)) for c in a.flags)
+        }
+        for entry in summary.get("flagged", []):  # the account label is the store's account key
+            entry["new"] = (entry.get("account"), entry.get("id")) in new_posts_flagged
+        summary["changes"] = self._changes(
+            summary, previous, before, new_posts, removed, removed_flagged, sum(new_flags.values())
+        )
+
+    def model_version(self, summary: Mapping[str, Any]) -> str | None:
+        models = summary.get("models") or {}
+        return str(models.get("version")) if models.get("version") is not None else None
+
+    def _person(self, s: Session, name: str, now: datetime) -> Person:
+        f = self.record_fields
+        person = s.scalars(select(Person).where(Person.key == self.key(name))).first()
+        if person is None:
+            person = Person(key=self.key(name), name=name, updated_at=now)
+            s.add(person)
+        person.name = name
+        person.updated_at = now
+        for attr in (
+            "role",
+            "team",
+            "policy",
+            "mode",
+            "consent_date",
+            "consent_scope",
+            "consent_requested_by",
+        ):
+            setattr(person, attr, getattr(f, attr))
+        s.flush()
+        return person
+
+    def _account(self, s: Session, person_id: int, r: SourceResult) -> int:
+        acct = s.scalars(
+            select(Account).where(Account.person_id == person_id, Account.source == source_key(r))
+        ).first()
+        if acct is None:
+            acct = Account(person_id=person_id, source=source_key(r))
+            s.add(acct)
+        acct.platform, acct.handle = r.platform, r.account
+        dated = [p for p in r.posts if p.created_at]
+        if dated:
+            newest = max(dated, key=lambda p: p.created_at)
+            acct.last_post_id, acct.last_post_at = newest.id, newest.created_at
+        s.flush()
+        return acct.id
+
+    def _sync_posts(
+        self, s: Session, results: Sequence[SourceResult], accounts: Mapping[str, int], now: datetime
+    ) -> tuple[dict[tuple[str, str], int], int, list[int]]:
+        """Insert new posts, refresh seen ones, mark vanished ones removed (dropping their text)."""
+        by_id = {acct_id: source for source, acct_id in accounts.items()}
+        existing: dict[tuple[str, str], tuple[int, str, str | None, str]] = {}
+        for pk, acct_id, post_id, h, removed_in, first_seen in s.execute(
+            select(
+                StoredPost.id,
+                StoredPost.account_id,
+                StoredPost.post_id,
+                StoredPost.text_hash,
+                StoredPost.removed_in,
+                StoredPost.first_seen,
+            ).where(StoredPost.account_id.in_(list(by_id)))
+        ):
+            existing[(by_id[acct_id], post_id)] = (pk, h, removed_in, first_seen)
+        current: dict[tuple[str, str], Any] = {}
+        for r in results:
+            for p in r.posts:
+                current.setdefault((source_key(r), p.id), p)
+        inserts, refresh, changed = [], [], []
+        new_posts = 0
+        for key, p in current.items():
+            h = text_hash(p.text)
+            kept = p.raw_text if p.auditable and not p.deleted else None
+            if key not in existing:
+                inserts.append(
+                    {
+                        "account_id": accounts[key[0]],
+                        "post_id": p.id,
+                        "text_hash": h,
+                        "created_at": p.created_at,
+                        "kind": p.kind,
+                        "visibility": p.visibility,
+                        "lang": p.lang,
+                        "url": p.url,
+                        "deleted": p.deleted,
+                        "text": kept,
+                        "first_seen": self.quarter,
+                        "last_seen": self.quarter,
+                        "removed_in": None,
+                        "stored_at": now,
+                    }
+                )
+                new_posts += 1
+                continue
+            pk, old_hash, removed_in, first_seen = existing[key]
+            new_posts += first_seen == self.quarter
+            if old_hash != h or removed_in is not None:
+                changed.append({"pk": pk, "text_hash": h, "text": kept, "deleted": p.deleted})
+            else:
+                refresh.append(pk)
+        for start in range(0, len(inserts), 1000):
+            s.execute(insert(StoredPost), inserts[start : start + 1000])
+        for start in range(0, len(refresh), LOOKUP_CHUNK):
+            s.execute(
+                update(StoredPost)
+                .where(StoredPost.id.in_(refresh[start : start + LOOKUP_CHUNK]))
+                .values(last_seen=self.quarter)
+            )
+        for row in changed:
+            s.execute(
+                update(StoredPost)
+                .where(StoredPost.id == row["pk"])
+                .values(
+                    text_hash=row["text_hash"],
+                    text=row["text"],
+                    deleted=row["deleted"],
+                    last_seen=self.quarter,
+                    removed_in=None,
+                    stored_at=now,
+                )
+            )
+        gone = [v[0] for k, v in existing.items() if k not in current and v[2] is None]
+        for start in range(0, len(gone), LOOKUP_CHUNK):
+            chunk = gone[start : start + LOOKUP_CHUNK]
+            s.execute(
+                update(StoredPost).where(StoredPost.id.in_(chunk)).values(removed_in=self.quarter, text=None)
+            )
+            s.execute(
+                update(StoredClassification)
+                .where(StoredClassification.post_id.in_(chunk))
+                .values(evidence=null())
+            )
+        removed = gone + [v[0] for k, v in existing.items() if k not in current and v[2] == self.quarter]
+        post_pk = {
+            (by_id[a], pid): pk
+            for pk, a, pid in s.execute(
+                select(StoredPost.id, StoredPost.account_id, StoredPost.post_id).where(
+                    StoredPost.account_id.in_(list(by_id))
+                )
+            )
+        }
+        return post_pk, new_posts, removed
+
+    def _classifications(
+        self,
+        s: Session,
+        results: Sequence[SourceResult],
+        assessments: Sequence[Any],
+        post_pk: Mapping[tuple[str, str], int],
+    ) -> None:
+        clf = self.classifier
+        if clf is None:
+            return
+        scored = {
+            post_pk[self._post_keys[id(a.post)]]: text_hash(a.post.text) for a in assessments if a.assessed
+        }
+        have: set[int] = set()
+        pks = list(scored)
+        for start in range(0, len(pks), LOOKUP_CHUNK):
+            have.update(
+                s.scalars(
+                    select(StoredClassification.post_id).where(
+                        StoredClassification.model_version == clf.version,
+                        StoredClassification.post_id.in_(pks[start : start + LOOKUP_CHUNK]),
+                    )
+                )
+            )
+        rows = [
+            {
+                "post_id": pk,
+                "model_version": clf.version,
+                "text_hash": h,
+                "scores": clf.known[h][0],
+                "evidence": clf.known[h][1],
+            }
+            for pk, h in scored.items()
+            if pk not in have and h in clf.known
+        ]
+        for start in range(0, len(rows), 1000):
+            s.execute(insert(StoredClassification), rows[start : start + 1000])
+
+    def _previous(self, s: Session, person_id: int) -> Audit | None:
+        return s.scalars(
+            select(Audit)
+            .where(Audit.person_id == person_id, Audit.status == "ok", Audit.quarter < self.quarter)
+            .order_by(Audit.quarter.desc())
+            .limit(1)
+        ).first()
+
+    def _previous_flags(self, s: Session, previous: Audit | None) -> pd.DataFrame:
+        """The previous audit's flags (post, category, section), as a DataFrame read from the store."""
+        query = select(AuditFlag.post_id, AuditFlag.category, AuditFlag.section).where(
+            AuditFlag.audit_id == (previous.id if previous else -1)
+        )
+        frame = pd.read_sql(query, s.connection())
+        return frame
+
+    def _removed_flagged(self, s: Session, previous: Audit | None, removed: Sequence[int]) -> list[dict]:
+        """Posts flagged last time that are gone now: when, where and why, never their text."""
+        if previous is None or not removed:
+            return []
+        rows = s.execute(
+            select(
+                StoredPost.post_id,
+                StoredPost.created_at,
+                Account.platform,
+                Account.handle,
+                AuditFlag.category,
+            )
+            .join(AuditFlag, AuditFlag.post_id == StoredPost.id)
+            .join(Account, Account.id == StoredPost.account_id)
+            .where(AuditFlag.audit_id == previous.id, StoredPost.id.in_(list(removed)[:5000]))
+        )
+        out: dict[str, dict] = {}
+        for post_id, created, platform, handle, category in rows:
+            entry = out.setdefault(
+                post_id,
+                {
+                    "id": post_id,
+                    "account": f"{platform}:{handle}",
+                    "date": created.isoformat() if created else None,
+                    "categories": [],
+                },
+            )
+            entry["categories"].append(category)
+        return sorted(out.values(), key=lambda e: e["date"] or "")
+
+    def _changes(
+        self,
+        summary: Mapping[str, Any],
+        previous: Audit | None,
+        before: pd.DataFrame,
+        new_posts: int,
+        removed: Sequence[int],
+        removed_flagged: list[dict],
+        new_flags: int,
+    ) -> dict[str, Any]:
+        """Quarter over quarter per category, for summary.json and the report's "What changed" section."""
+        was = (
+            before[before["section"] == "authored"].groupby("category").size()
+            if len(before)
+            else pd.Series(dtype=int)
+        )
+        rows = []
+        for c in summary.get("categories", []):
+            cat = c["category"]
+            prev = int(was.get(cat, 0)) if previous else None
+            rows.append(
+                {
+                    "category": cat,
+                    "label": LABELS.get(cat, cat),
+                    "now": c["flagged"],
+                    "before": prev,
+                    "change": None if prev is None else c["flagged"] - prev,
+                }
+            )
+        return {
+            "quarter": self.quarter,
+            "previous_quarter": previous.quarter if previous else None,
+            "previous_tier": previous.tier if previous else None,
+            "new_posts": new_posts,
+            "removed_posts": len(removed),
+            "removed_flagged": removed_flagged,
+            "new_flags": new_flags,
+            "dismissed": self.dismissed,
+            "categories": rows,
+        }
+
+
+def default_quarter(now: datetime | None = None) -> str:
+    return quarter_of(now or datetime.now(timezone.utc))

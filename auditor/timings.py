@@ -1,0 +1,52 @@
+"""Where a run's time goes, phase by phase, for people and benchmarks.
+
+With ``AUDITOR_TIMINGS=1`` in the environment, ``auditor audit`` and ``auditor classify`` print one JSON line
+on stderr when they finish: seconds per phase (read, language, score, evidence, summarise, html, pdf, write),
+the whole run, and the process's peak memory. Phases that did not run are left out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Iterator
+
+PHASES = ("read", "language", "score", "evidence", "summarise", "html", "pdf", "write")
+_spent: dict[str, float] = {}
+_started = time.perf_counter()
+
+
+def enabled() -> bool:
+    return os.environ.get("AUDITOR_TIMINGS", "") not in ("", "0")
+
+
+@contextlib.contextmanager
+def phase(name: str) -> Iterator[None]:
+    """Add the time the block takes to phase ``name``."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        _spent[name] = _spent.get(name, 0.0) + time.perf_counter() - start
+
+
+def report(command: str) -> dict:
+    """The phases so far, the run's total and its peak memory (resident set size, MB)."""
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    ordered = [p for p in PHASES if p in _spent] + sorted(set(_spent) - set(PHASES))
+    return {
+        "command": command,
+        "phases": {p: round(_spent[p], 3) for p in ordered},
+        "total": round(time.perf_counter() - _started, 3),
+        "peak_mb": round(peak_kb / 1024, 1),
+    }
+
+
+def print_report(command: str) -> None:
+    """The report as one JSON line on stderr, when AUDITOR_TIMINGS asks for it."""
+    if enabled():
+        print(json.dumps(report(command)), file=sys.stderr, flush=True)

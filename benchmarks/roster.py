@@ -1,0 +1,163 @@
+"""A quarterly roster audit at scale: synthetic people × posts from exports on disk, then the next quarter.
+
+    python benchmarks/roster.py [--people 1000] [--posts 2000] [--workers N] [--no-pdf] [--db URL] [--dir DIR]
+
+Writes one JSONL export per person (distinct texts, fixed seed: clean posts and --risky-share, default 5%,
+profane, insulting, political or sarcastic ones built from word pools) and a roster; runs ``auditor audit
+--roster`` for 2026Q3 (every report, HTML + PDF unless --no-pdf, and the team summary); appends 1% new posts
+to every export and runs 2026Q4. Prints the wall time of both quarters, the peak memory of the process tree
+(sampled every 0.2 s) and the per-stage timings the CLI prints. Issue 14's targets: first quarter ≤ 10 min and
+≤ 2 GB for 1,000 × 2,000 on the 2-core machine; the next quarter ≤ 1 min.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CLEAN = ["Lovely walk by the river this morning with {n}", "Great launch today, proud of {n} and the team",
+         "Trying a new {f} recipe tonight", "Coffee first, then planning with {n}",
+         "Reading a good book about {t} this weekend", "Congrats to {n} on the new role"]
+RISKY = ["what the fuck is this {f}, total shit", "{n} is a pathetic idiot and everyone knows it",
+         "Call your senator about the {t} bill before the vote",
+         "Oh great, another {t} meeting, just what I needed",
+         "the election results for {t} are a disgrace"]
+WORDS = {"n": ["Sam", "Ana", "Lee", "Kim", "Ola", "Raj", "Mia", "Tom"],
+         "f": ["pasta", "curry", "soup", "tofu", "bread", "salad", "pie"],
+         "t": ["tax", "housing", "climate", "transit", "school", "budget", "health"]}
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def make_post(rng: random.Random, person: str, i: int, risky_share: float = 0.05) -> dict:
+    pool = RISKY if rng.random() < risky_share else CLEAN
+    text = rng.choice(pool).format(**{k: rng.choice(v) for k, v in WORDS.items()}) + f" #{i}"
+    day = 1 + i % 28
+    return {"id": f"{person}-{i}", "text": text, "created_at": f"2026-{1 + i % 9:02d}-{day:02d}T12:00:00Z",
+            "author": person, "platform": "x"}
+
+
+def write_people(folder: Path, people: int, posts: int, risky_share: float) -> Path:
+    rng = random.Random(20261206)
+    lines = ["id,name,role,team,accounts"]
+    for p in range(people):
+        pid = f"u{p:05d}"
+        with (folder / f"{pid}.jsonl").open("w", encoding="utf-8") as fh:
+            for i in range(posts):
+                fh.write(json.dumps(make_post(rng, pid, i, risky_share)) + "\n")
+        lines.append(f"{pid},Person {p},Speaker,Team {p % 12},{pid}.jsonl")
+    roster = folder / "roster.csv"
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return roster
+
+
+def add_new_posts(folder: Path, people: int, posts: int, share: float) -> int:
+    rng = random.Random(20270101)
+    extra = max(1, round(posts * share))
+    for p in range(people):
+        pid = f"u{p:05d}"
+        with (folder / f"{pid}.jsonl").open("a", encoding="utf-8") as fh:
+            for i in range(posts, posts + extra):
+                fh.write(json.dumps(make_post(rng, pid, i)) + "\n")
+    return extra
+
+
+def tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def run_quarter(args: argparse.Namespace, roster: Path, out: Path, quarter: str) -> tuple[float, int, int]:
+    cmd = [sys.executable, "-m", "auditor", "audit", "--roster", str(roster), "--quarter", quarter,
+           "--out", str(out)]
+    cmd += ["--workers", str(args.workers)] if args.workers else []
+    cmd += ["--no-pdf"] if args.no_pdf else []
+    cmd += ["--db", args.db] if args.db else []
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        root = psutil.Process(proc.pid)
+        while not stop.is_set():
+            try:
+                peak = max(peak, tree_rss(root))
+            except psutil.Error:
+                return
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    stop.set()
+    sampler.join()
+    seconds = time.perf_counter() - start
+    print(err.rstrip())
+    return seconds, peak, proc.returncode
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--people", type=int, default=1000)
+    ap.add_argument("--posts", type=int, default=2000)
+    ap.add_argument("--workers", type=int, default=None, help="local processes (default: CPUs)")
+    ap.add_argument("--no-pdf", action="store_true", help="skip the PDFs (HTML, CSV and JSON only)")
+    ap.add_argument("--db", default=None, help="a PostgreSQL URL instead of OUT/auditor.db")
+    ap.add_argument("--risky-share", type=float, default=0.05, help="posts drawn from the risky templates")
+    ap.add_argument("--new-share", type=float, default=0.01, help="new posts per person next quarter")
+    ap.add_argument("--dir", type=Path, default=None, help="work folder (default: a temporary one, removed)")
+    args = ap.parse_args()
+    work = args.dir or Path(tempfile.mkdtemp(prefix="auditor-roster-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {cpu_model()}, {os.cpu_count()} CPUs; python {platform.python_version()}")
+    print(f"scale: {args.people:,} people × {args.posts:,} posts; PDFs {'off' if args.no_pdf else 'on'}; "
+          f"workers {args.workers or os.cpu_count()}; store {args.db or 'SQLite'}")
+    try:
+        t = time.perf_counter()
+        roster = write_people(work, args.people, args.posts, args.risky_share)
+        print(f"exports written in {time.perf_counter() - t:.1f} s ({work})")
+        out = work / "out"
+        q1, peak1, rc1 = run_quarter(args, roster, out, "2026Q3")
+        extra = add_new_posts(work, args.people, args.posts, args.new_share)
+        q2, peak2, rc2 = run_quarter(args, roster, out, "2026Q4")
+        pdfs = len(list(out.glob("*/report.pdf")))
+        print()
+        print(f"first quarter (2026Q3): {q1:.1f} s wall, peak memory {peak1 / 2**30:.2f} GB, exit {rc1}, "
+              f"{pdfs:,} PDFs")
+        print(f"next quarter (2026Q4, +{extra} posts each): {q2:.1f} s wall, "
+              f"peak memory {peak2 / 2**30:.2f} GB, exit {rc2}")
+        per_person = q1 / max(1, args.people)
+        print(f"per person, first quarter: {per_person:.2f} s wall; at 1,000 people that is about "
+              f"{per_person * 1000 / 60:.1f} min")
+    finally:
+        if args.dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
