@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 import threading
 import time
@@ -105,22 +104,13 @@ class StageTimer:
 
 
 def _forwarded(entry: RosterEntry) -> dict[str, Any]:
-    """Roster fields ``run_audit`` takes as keywords (modes and consent come with the report work)."""
-    from auditor.pipeline import run_audit
+    """Roster fields passed to ``run_audit``: the person's mode and consent record (checked on the way)."""
+    from auditor.consent import make_consent
 
-    accepted = inspect.signature(run_audit).parameters
-    consent = None
-    if "consent" in accepted and entry.consent_date:
-        from auditor.consent import make_consent  # comes with report modes: run_audit then takes ``consent``
-
-        record = {
-            "date": entry.consent_date,
-            "scope": entry.consent_scope,
-            "requested_by": entry.requested_by,
-        }
-        consent = make_consent(record, f"roster id {entry.id}", datetime.now(timezone.utc).date())
+    record = {"date": entry.consent_date, "scope": entry.consent_scope, "requested_by": entry.requested_by}
+    consent = make_consent(record, f"roster id {entry.id}", datetime.now(timezone.utc).date())
     wanted = {"mode": entry.mode, "consent": consent}
-    return {k: v for k, v in wanted.items() if k in accepted and v is not None}
+    return {k: v for k, v in wanted.items() if v is not None}
 
 
 def audit_person(task: PersonTask) -> PersonResult:

@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +27,23 @@ app = typer.Typer(
     help="Audit a person's public social-media history for brand-safety risks, with evidence for every flag.",
 )
 err = Console(stderr=True, highlight=False)
+
+
+def _flag_types_hidden() -> None:
+    """Typer's help shows ``<bool>`` beside on/off flags, which take no value: show nothing there instead."""
+    from typer.core import TyperOption
+
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None:  # older Typer: no type column, nothing to hide
+        return
+
+    def display_type_rich(self, ctx):  # noqa: ANN001 (Typer's own signature)
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich
+
+
+_flag_types_hidden()
 
 CLASSIFY_BATCH = 4096
 CLASSIFY_BATCH_CHARS = 16 << 20
@@ -54,6 +72,24 @@ def audit(
         help="Brand policy: a YAML file, or a shipped one (default, family, edgy).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf.")] = True,
     demo: Annotated[bool, typer.Option("--demo", help="Audit the shipped demo archive.")] = False,
+    mode: Annotated[str, typer.Option(
+        help="self: everything, with a clean-up plan (default). hr: needs consent; shows what --preset "
+        "allows."
+    )] = "self",
+    preset: Annotated[str | None, typer.Option(
+        help="HR mode: jurisdiction preset (auditor presets lists them) or a preset YAML file.")] = None,
+    consent_date: Annotated[str | None, typer.Option(help="HR mode: date the person consented (YYYY-MM-DD).")
+    ] = None,
+    consent_scope: Annotated[str | None, typer.Option(help="HR mode: what the person consented to.")] = None,
+    requested_by: Annotated[str | None, typer.Option(help="HR mode: who asked for the audit.")] = None,
+    notes: Annotated[Path | None, typer.Option(
+        help="Reviewer notes by post id (CSV: id,note,decision, e.g. a filled-in flagged.csv; or YAML).")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Audit only posts from this date on (YYYY-MM-DD).")
+    ] = None,
+    fail_on: Annotated[str | None, typer.Option(
+        help="Exit 3 when the overall tier reaches low, medium or high (insufficient coverage always fails).")
+    ] = None,
     quiet: Annotated[bool, QUIET] = False,
     roster: Annotated[Path | None, typer.Option(
         help="CSV or YAML of everyone to audit (id,name,role,team,accounts): a report each + a team summary.")
@@ -69,25 +105,45 @@ def audit(
     store: Annotated[bool, typer.Option("--store/--no-store", help="Remember this audit in the store.")
     ] = True,
 ) -> None:
-    """Audit one person (OUT/<person>/: report.html, report.pdf, flagged.csv, summary.json) or a roster."""
-    from auditor.pipeline import demo_source, run_audit
+    """Audit one person (OUT/<person>/: report.html, report.pdf, flagged.csv, summary.json and, in self mode,
+    cleanup.csv) or a roster."""
+    from auditor.consent import make_consent
+    from auditor.pipeline import FAIL_LEVELS, check_mode, demo_source, run_audit, tier_fails
 
     progress.set_quiet(quiet)
 
+    if preset is not None and mode != "hr":
+        raise AuditorError("--preset", "applies to HR reports only: add --mode hr")
+    if fail_on is not None and fail_on not in FAIL_LEVELS:
+        raise AuditorError("--fail-on", f"must be one of {', '.join(FAIL_LEVELS)}, got {fail_on!r}")
     if roster is not None:
         if sources or person_file or demo or person:
             raise AuditorError("--roster", "takes the people from the roster; no SOURCE, --person or --demo")
         _audit_roster(roster, quarter, out, db, workers, scheduler, pdf)
         return
     specs = list(sources or [])
+    consent_raw, consent_where = None, "consent"
     if person_file is not None:
         from auditor.person import load_person
 
         listed = load_person(person_file)
         specs += listed.accounts
         person = person or listed.name
+        consent_raw, consent_where = listed.consent, str(person_file)
+    given = {"date": consent_date, "scope": consent_scope, "requested_by": requested_by}
+    if any(given.values()):  # flags fill in or override the person file's consent block, field by field
+        consent_raw = {**(consent_raw or {}), **{k: v for k, v in given.items() if v}}
+        consent_where = "--consent-date/--consent-scope/--requested-by"
+    consent = make_consent(consent_raw, consent_where, date.today()) if mode == "hr" else None
+    check_mode(mode, consent)  # before the store is opened: a refused run leaves nothing behind
+    if mode == "hr":
+        from auditor.presets import load_preset
+
+        load_preset(preset)
     if demo:
         specs.append(demo_source())
+    extra = {"mode": mode, "preset": preset, "consent": consent, "notes_path": notes,
+             "since": _date(since, "--since"), "warn": _warn}
     if store:
         from auditor.store import PersonHistory, check_quarter, default_quarter, store_url
         from auditor.store.db import opened_store
@@ -96,17 +152,68 @@ def audit(
         with opened_store(store_url(out, db)) as opened, opened.run_lock():
             history = PersonHistory(opened, quarter, progress=_status)
             outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status,
-                                history=history)
+                                history=history, **extra)
     else:
-        outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status)
-    overall = outcome.summary.get("overall", {})
-    tier = overall.get("tier", "?") if isinstance(overall, dict) else overall
-    _status(f"[bold]{outcome.person}[/bold]: overall tier [bold]{tier}[/bold]")
+        outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status, **extra)
+    tier = outcome.summary["overall"]["tier"]
     for path in outcome.files:
         typer.echo(str(path))
     timings.print_report("audit")
+    if demo or err.is_terminal:
+        report = next((p for p in outcome.files if p.name == "report.html"), outcome.folder)
+        print(f"{outcome.person}: overall tier {tier.upper()}. Open the report: {report}", file=sys.stderr)
+    if tier_fails(tier, fail_on):
+        raise typer.Exit(3)
 
 
+def _date(value: str | None, what: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise AuditorError(what, f"must be a date YYYY-MM-DD, got {value[:40]!r}") from None
+
+
+def _warn(message: str) -> None:
+    """A non-fatal problem: one line on stderr, whatever the terminal."""
+    _fail(f"auditor: warning: {message}")
+
+
+@app.command()
+def clean(
+    plan: Annotated[Path, typer.Argument(
+        help="A clean-up plan: cleanup.csv from a self-check (platform,id,url,...).")],
+    apply: Annotated[bool, typer.Option("--apply", help="Delete for real (default: only show what would go).")
+    ] = False,
+    pace: Annotated[float, typer.Option(help="Seconds between two deletions.", min=0.0)] = 1.0,
+    log: Annotated[Path | None, typer.Option(help="Log of what was done; a re-run skips its done rows.")
+    ] = None,
+    backup: Annotated[Path | None, typer.Option(help="JSONL backup of every post before it is deleted.")
+    ] = None,
+) -> None:
+    """Delete the posts of a clean-up plan on Bluesky and Mastodon with your own credentials; list the rest.
+
+    Dry run unless --apply. Credentials come from the environment: AUDITOR_BSKY_HANDLE and
+    AUDITOR_BSKY_APP_PASSWORD (AUDITOR_BSKY_PDS, default https://bsky.social); AUDITOR_MASTODON_TOKEN
+    (AUDITOR_MASTODON_BASE, default the server in each post's link). Log and backup default to
+    PLAN.clean-log.jsonl and PLAN.backup.jsonl beside the plan; for a plan inside a report folder, beside
+    that folder (FOLDER.cleanup.backup.jsonl), since the next audit replaces the folder whole.
+    """
+    from auditor.clean import run_clean
+
+    run_clean(plan, apply=apply, pace=pace, log=log, backup=backup, say=typer.echo)
+
+
+@app.command()
+def presets() -> None:
+    """List the HR jurisdiction presets: what each shows, counts or withholds."""
+    from auditor.presets import load_preset, shipped_presets
+
+    for name in shipped_presets():
+        p = load_preset(name)
+        hidden = ", ".join(f"{k} {v}" for k, v in p.display.items() if v != "show") or "shows everything"
+        typer.echo(f"{name:8} {p.description} [{hidden}]")
 def _audit_roster(roster: Path, quarter: str | None, out: Path, db: str | None, workers: int | None,
                   scheduler: str | None, pdf: bool) -> None:
     """A roster run: exit 0 when everyone was audited, 4 when some failed and the rest finished."""
@@ -200,7 +307,9 @@ def _batch(rows: Iterator[dict]) -> list[dict]:
 
 @app.command()
 def classify(
-    input: Annotated[str, typer.Argument(help="JSONL (text, optional id), CSV with a text column, or -.")],
+    input: Annotated[str, typer.Argument(
+        help="JSONL (text, optional id and lang), CSV with a text column, plain text (one post per line), "
+        "or -.")],
     output: Annotated[str, typer.Option("--output", "-o", help="JSONL to write, or - for stdout.")] = "-",
     policy: Annotated[str | None, typer.Option(help="Brand policy whose thresholds set the flags.")] = None,
     quiet: Annotated[bool, QUIET] = False,
@@ -295,18 +404,46 @@ def posts(
     _status(f"wrote {len(kept):,} posts{note}")
 
 
+#: One line per format, for `auditor formats` (a reader without a line here is listed by name only).
+FORMAT_HELP: dict[str, str] = {
+    "x-archive": "X/Twitter archive (zip or folder): tweets, replies, quotes, retweets, deleted tweets",
+    "bluesky-car": "Bluesky repository export (.car): posts, replies, quotes, reposts",
+    "mastodon-archive": "Mastodon archive (zip, tar.gz or outbox.json): public and unlisted posts; boosts "
+                        "counted",
+    "meta-export": "Facebook / Instagram / Threads 'Download your information' in JSON: posts and comments",
+    "reddit-export": "Reddit data request (zip of CSVs): comments and posts",
+    "linkedin-export": "LinkedIn full archive (zip): shares and comments",
+    "snscrape-jsonl": "snscrape --jsonl output of any module (X, Mastodon, Reddit, Telegram)",
+    "posts-table": "a plain table: JSONL or CSV with a text column (auditor posts output reads back as is)",
+}
+LIVE_HELP: dict[str, str] = {
+    "bsky": "bsky:HANDLE or bsky:did:plc:…  Bluesky public repository (falls back to the public feed)",
+    "mastodon": "mastodon:@user@host  Mastodon public API of the home server",
+    "reddit": "reddit:NAME  Reddit public listings (newest 1,000 comments and posts)",
+    "telegram": "telegram:CHANNEL  Telegram public channel through snscrape",
+}
+
+
 @app.command()
 def formats() -> None:
-    """List the export formats and live sources auditor reads."""
+    """Describe the export formats (detected by content) and the live sources that work today."""
+    import importlib.util
+
     from auditor.sources import FILE_READERS, LIVE_READERS, load_readers
 
     load_readers()
-    typer.echo("Files and folders (detected by content):")
+    typer.echo("Files and folders (detected by content, so file names don't matter):")
     for r in FILE_READERS:
-        typer.echo(f"  {r.name}")
-    typer.echo("Live accounts (platform:account):")
-    for prefix in sorted(LIVE_READERS):
-        typer.echo(f"  {prefix}:")
+        typer.echo(f"  {r.name:17} {FORMAT_HELP.get(r.name, '')}".rstrip())
+    typer.echo("Live public accounts (platform:account, no login):")
+    for prefix in sorted(LIVE_HELP):
+        if prefix not in LIVE_READERS:
+            continue
+        needs = "" if prefix != "telegram" or importlib.util.find_spec("snscrape") else \
+            "  (needs: pip install 'auditor[snscrape]')"
+        typer.echo(f"  {LIVE_HELP[prefix]}{needs}")
+    typer.echo("Not available: twitter:/x: and other snscrape scrapers are broken upstream; use the X "
+               "archive.")
 
 
 @app.command()

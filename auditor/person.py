@@ -26,13 +26,14 @@ from auditor.textfile import parse_yaml, read_small_text
 MAX_BYTES = 1024 * 1024
 # A live spec or URL ("bsky:…", "mastodon:@…") rather than a path; not a Windows drive ("c:\…").
 _LIVE_SPEC = re.compile(r"^[a-z][a-z0-9_+.-]*:(?!\\)")
-_YAML_KEYS = {"name", "accounts"}
+_YAML_KEYS = {"name", "accounts", "consent"}
 
 
 @dataclass
 class Person:
     name: str
     accounts: list[str] = field(default_factory=list)
+    consent: dict | None = None  # the raw ``consent:`` block (date, scope, requested_by); see consent.py
 
 
 def load_person(path: Path | str) -> Person:
@@ -53,7 +54,8 @@ def _from_yaml(text: str, where: str) -> Person:
         raise AuditorError(where, "a person file needs `name:` and `accounts:` (or CSV: person,account)")
     unknown = set(map(str, doc)) - _YAML_KEYS
     if unknown:
-        raise AuditorError(where, f"unknown key(s) {', '.join(sorted(unknown))} (expected name, accounts)")
+        raise AuditorError(where, f"unknown key(s) {', '.join(sorted(unknown))} "
+                           "(expected name, accounts, consent)")
     name = doc.get("name")
     if not isinstance(name, str) or not name.strip():
         raise AuditorError(where, "`name:` must be the person's name")
@@ -63,7 +65,10 @@ def _from_yaml(text: str, where: str) -> Person:
     bad = [a for a in accounts if not isinstance(a, str) or not a.strip()]
     if bad:
         raise AuditorError(where, f"every account must be a text source, got {bad[0]!r}")
-    return Person(name.strip(), [a.strip() for a in accounts])
+    consent = doc.get("consent")
+    if consent is not None and not isinstance(consent, dict):
+        raise AuditorError(where, "`consent:` must have date, scope and requested_by")
+    return Person(name.strip(), [a.strip() for a in accounts], consent)
 
 
 def _from_csv(text: str, where: str) -> Person:

@@ -17,7 +17,9 @@ REPOST_MODES: tuple[str, ...] = ("separate", "count", "ignore")
 MAX_POLICY_BYTES = 256 * 1024
 
 _TOP_KEYS = {"name", "version", "description", "categories", "overall", "reposts", "half_life_days",
-             "pdf_max_cards"}
+             "min_assessed_share", "lookback_years", "pdf_max_cards"}
+#: Below this share of own posts assessed the verdict is "insufficient-coverage" (never clear), by default.
+DEFAULT_MIN_ASSESSED_SHARE = 0.5
 PDF_MAX_CARDS = 50  # flagged posts shown per section of the PDF unless the policy says otherwise
 _CATEGORY_KEYS = {"flag_at", "medium_at", "high_at", "counts_toward_overall", "weight", "cap"}
 _GRADED = {"profanity"}  # categories that take min_grade: the lowest profanity grade flagged
@@ -51,6 +53,8 @@ class Policy:
     overall: OverallRule
     reposts: str = "separate"  # "separate" | "count" | "ignore"
     half_life_days: float | None = None
+    min_assessed_share: float = DEFAULT_MIN_ASSESSED_SHARE  # coverage below this: "insufficient-coverage"
+    lookback_years: float | None = None  # only posts from the last N years are audited (None: all)
     pdf_max_cards: int = PDF_MAX_CARDS  # the PDF shows this many flagged posts per section, worst first
     source: str = field(default="", compare=False)  # the file it came from
     min_grades: dict[str, str] = field(default_factory=dict)  # profanity: lowest grade flagged
@@ -88,6 +92,8 @@ class Policy:
             },
             "reposts": self.reposts,
             "half_life_days": self.half_life_days,
+            "min_assessed_share": self.min_assessed_share,
+            "lookback_years": self.lookback_years,
             "pdf_max_cards": self.pdf_max_cards,
         }
 
@@ -225,6 +231,11 @@ def _parse(data: Any, where: str) -> Policy:
     half_life = data.get("half_life_days")
     if half_life is not None:
         half_life = _number(half_life, where, "half_life_days", 1.0, 365_000.0)
+    share = _number(data.get("min_assessed_share", DEFAULT_MIN_ASSESSED_SHARE), where, "min_assessed_share",
+                    0.0, 1.0)
+    lookback = data.get("lookback_years")
+    if lookback is not None:
+        lookback = _number(lookback, where, "lookback_years", 0.1, 200.0)
     pdf_cards = data.get("pdf_max_cards", PDF_MAX_CARDS)
     if isinstance(pdf_cards, bool) or not isinstance(pdf_cards, int) or not 0 <= pdf_cards <= 1_000_000:
         raise AuditorError(where, f"pdf_max_cards must be a whole number, 0 to 1000000, not {pdf_cards!r}")
@@ -238,6 +249,8 @@ def _parse(data: Any, where: str) -> Policy:
                             _parse_overall(data["overall"], where), caps),
         reposts=reposts,
         half_life_days=half_life,
+        min_assessed_share=share,
+        lookback_years=lookback,
         pdf_max_cards=pdf_cards,
         source=where,
         min_grades=min_grades,

@@ -12,6 +12,7 @@ Rules (documented in the report too):
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,9 @@ from typing import Any
 
 from auditor import __version__, timings
 from auditor.categories import CATEGORIES, LABELS
+from auditor.context import age_words, context_of, post_index
 from auditor.lang import assess_languages
+from auditor.langnames import language_of
 from auditor.policy import SEVERITIES, Policy
 from auditor.post import Post
 from auditor.sources.base import SourceResult
@@ -46,6 +49,11 @@ class Assessment:
     severity: str | None = None  # worst tier across flags
     weight: float = 1.0  # recency weight under the policy
     tiers: dict[str, str] = field(default_factory=dict)  # per flagged category: its tier
+    note: str = ""  # a reviewer's note (--notes)
+    decision: str = ""  # a reviewer's decision: "" | dismissed | confirmed | deleted
+    topics: list[str] = field(default_factory=list)  # protected topics (HR mode only): religion, workplace
+    display: str = "show"  # HR mode: show | count | withhold (self mode: always show)
+    excluded: str | None = None  # why a flagged post does not count toward the tier (dismissed, withheld…)
 
     @property
     def section(self) -> str:
@@ -132,7 +140,8 @@ def post_tiers(res: Any, policy: Policy) -> dict[str, str]:
 
 
 def _counts_toward_overall(a: Assessment, policy: Policy) -> bool:
-    return a.section == "authored" or (a.section == "repost" and policy.reposts == "count")
+    in_section = a.section == "authored" or (a.section == "repost" and policy.reposts == "count")
+    return in_section and not a.excluded
 
 
 def _iso_date(dt: datetime | None) -> str | None:
@@ -175,8 +184,8 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str, Any]) -> dict[str, Any]:
-    """The person's overall tier (high, medium, low, clear; or not_assessed) and the plain-language reason."""
+def _weigh(assessments: Sequence[Assessment], policy: Policy) -> tuple[dict, dict, dict]:
+    """Per severity: the recency- and category-weighted count of counted posts, their number, categories."""
     rule = policy.overall
     weighted = dict.fromkeys(SEVERITIES, 0.0)
     posts_at = dict.fromkeys(SEVERITIES, 0)
@@ -191,36 +200,104 @@ def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str
                 weighted[sev] += a.weight * max(rule.weights[c] for c in at)
                 posts_at[sev] += 1
                 cats_at[sev].update(at)
-    tier, cond = "clear", None
+    return weighted, posts_at, cats_at
+
+
+def _tier_reached(weighted: dict[str, float], policy: Policy) -> tuple[str, tuple[str, float] | None]:
     for t in SEVERITIES:
-        for sev, n in rule.rules.get(t, {}).items():
+        for sev, n in policy.overall.rules.get(t, {}).items():
             if weighted[sev] >= n - 1e-9:
-                tier, cond = t, (sev, n)
-                break
-        if cond:
-            break
+                return t, (sev, n)
+    return "clear", None
+
+
+def _bar_in_words(sev: str, n: float, tier: str, policy: Policy) -> str:
+    worse = "" if sev == "high" else " or worse"
+    many = "one recent post" if n <= 1 else f"about {math.ceil(n - 1e-9)} recent posts"
+    ageing = (f" (older posts count less: one {span_words(policy.half_life_days)} old counts half)"
+              if policy.half_life_days else "")
+    return f"under the {policy.name} policy, {many} at {sev} severity{worse} make{'s' if n <= 1 else ''} " \
+           f"the tier {tier}{ageing}"
+
+
+def span_words(days: float) -> str:
+    years = days / 365.25
+    return f"{years:.0f} year{'s' if round(years) != 1 else ''}" if years >= 1 else f"{days:g} days"
+
+
+def coverage(assessments: Sequence[Assessment], policy: Policy) -> dict[str, Any]:
+    """How much of the person's own writing the models could read, against the policy's minimum."""
+    own = [a for a in assessments if a.section != "repost"]  # the person's own words, deleted ones included
+    read = sum(a.assessed for a in own)
+    share = read / len(own) if own else 0.0
+    return {"assessed": read, "own_posts": len(own), "share": round(share, 4),
+            "minimum": policy.min_assessed_share,
+            "sufficient": bool(own) and share >= policy.min_assessed_share}
+
+
+def _breakdown(assessments: Sequence[Assessment], policy: Policy) -> dict[str, int]:
+    """One count of flagged own posts, split by what happened to each (they add up to ``flagged``)."""
+    own = [a for a in assessments if a.flags and a.section == "authored"]
+    out = {"flagged": len(own), "counted": sum(_counts_toward_overall(a, policy) for a in own)}
+    for key, why in (("dismissed", "dismissed"), ("mild_swearing", "mild"), ("withheld", "withheld"),
+                     ("counted_only", "counted only")):
+        out[key] = sum(bool(a.excluded and a.excluded.startswith(why)) for a in own)
+    out["reposts"] = sum(bool(a.flags) and a.section == "repost" for a in assessments)
+    out["deleted"] = sum(bool(a.flags) and a.section == "deleted" for a in assessments)
+    return out
+
+
+def _breakdown_words(b: dict[str, int], policy: Policy) -> str:
+    parts = [f"{b['counted']} count toward the tier"]
+    for key, words in (("dismissed", "dismissed by a reviewer's note"),
+                       ("mild_swearing", "mild swearing aimed at no one, listed but not counted"),
+                       ("withheld", "withheld under the HR preset"),
+                       ("counted_only", "counted only under the HR preset")):
+        if b[key]:
+            parts.append(f"{b[key]} {words}")
+    text = f"{_n(b['flagged'], 'flagged post')} of the person's own, still online: {'; '.join(parts)}."
+    apart = [f"{_n(b['reposts'], 'flagged repost')}" if b["reposts"] else "",
+             f"{_n(b['deleted'], 'flagged deleted post')}" if b["deleted"] else ""]
+    apart = [x for x in apart if x]
+    if apart:
+        counted = " (this policy counts reposts)" if policy.reposts == "count" else ""
+        text += f" Listed apart: {' and '.join(apart)}{counted}."
+    return text + (" A post flagged in two categories is one post here and appears in both rows of the "
+                   "category table.")
+
+
+def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str, Any]) -> dict[str, Any]:
+    """The overall tier (clear, low, medium, high, or insufficient-coverage) and why, in plain words."""
+    weighted, posts_at, cats_at = _weigh(assessments, policy)
+    reached, cond = _tier_reached(weighted, policy)
+    cover = coverage(assessments, policy)
+    tier = reached if cover["sufficient"] else "insufficient-coverage"
     drivers: list[str] = []
-    if not totals["assessed"]:
-        tier = "not_assessed"  # nothing could be read: never "clear"
-        reason = ("Nothing could be assessed: no public post was in a language the models cover, so the "
-                  "report makes no claim either way.")
-    elif cond:
+    if cond:
         sev, n = cond
         drivers = [c for c, _ in cats_at[sev].most_common()]
         cats = ", ".join(f"{LABELS[c].lower()} ×{k}" for c, k in cats_at[sev].most_common())
-        worse = "" if sev == "high" else " or worse"
-        reason = (f"{_n(posts_at[sev], 'post')} at {sev} severity{worse} ({cats}). "
-                  f"Weighted for age and category they count {weighted[sev]:.2f}; this policy rates the "
-                  f"person {tier} from {n:g}.")
+        found = (f"{_n(posts_at[sev], 'post')} at {sev} severity{'' if sev == 'high' else ' or worse'} "
+                 f"({cats}); {_bar_in_words(sev, n, reached, policy)}.")
+    elif posts_at["low"]:
+        found = (f"{_n(posts_at['low'], 'flagged post')} counted toward the tier, but they are few or old "
+                 "enough to stay under this policy's lowest bar.")
     else:
-        n_flagged = posts_at["low"]  # every counted flagged post is at low or worse
-        reason = ("No flagged post counts toward the overall tier under this policy." if not n_flagged else
-                  f"{_n(n_flagged, 'flagged post')} counted toward the tier, but weighted for age and "
-                  f"category that comes to {weighted['low']:.2f}, under this policy's lowest bar.")
+        found = "No flagged post counts toward the tier under this policy."
+    if tier == "insufficient-coverage":
+        share = f"{cover['share']:.0%}" if cover["own_posts"] else "none"
+        reason = (f"The models could read only {cover['assessed']} of the person's {cover['own_posts']} own "
+                  f"posts ({share}); this policy needs at least {cover['minimum']:.0%} before it gives a "
+                  "verdict, so "
+                  "the report cannot say the person is clear. Read the not-assessed posts listed below.")
+        if cond or posts_at["low"]:
+            reason += f" In the part that was read: {found}"
+    else:
+        reason = f"{tier.upper()}: {found}" if cond else f"CLEAR: {found}"
     notes = []
     if totals["not_assessed"]:
         notes.append(f"{_n(totals['not_assessed'], 'public post')} could not be assessed (for example, a "
-                     "language the models do not cover); they are not counted as clean.")
+                     "language the models do not cover); they are listed and not counted as clean.")
     if policy.reposts == "separate" and totals["flagged_repost"]:
         notes.append(f"{_n(totals['flagged_repost'], 'flagged repost')} listed separately, not counted "
                      "toward the tier (amplified, not authored).")
@@ -229,9 +306,14 @@ def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str
                      "counted toward the tier.")
     return {
         "tier": tier,
+        "tier_of_assessed": reached,
         "reason": reason,
         "notes": notes,
         "drivers": drivers,
+        "coverage": cover,
+        "flagged_breakdown": (b := _breakdown(assessments, policy)),
+        "flagged_in_words": _breakdown_words(b, policy),
+        "top": [a.post.id for a in sort_flagged(assessments) if _counts_toward_overall(a, policy)][:3],
         "condition": {"severity": cond[0], "at_least": cond[1]} if cond else None,
         "weighted": {s: round(v, 4) for s, v in weighted.items()},
         "posts": posts_at,
@@ -240,6 +322,7 @@ def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str
 
 def _category_table(assessments: Sequence[Assessment], policy: Policy) -> list[dict[str, Any]]:
     rows = []
+    assessments = [a for a in assessments if a.display != "withhold"]  # HR: withheld posts are left out
     own = [a for a in assessments if a.assessed and a.section == "authored"]
     flagged = {s: [a for a in assessments if a.flags and a.section == s] for s in ("repost", "deleted")}
     for c in CATEGORIES:
@@ -269,21 +352,22 @@ def _months(first: str, last: str) -> list[str]:
 
 
 def _timeline(assessments: Sequence[Assessment], policy: Policy) -> list[dict[str, Any]]:
-    """Per month: posts assessed and flagged per category, for the posts that count toward the tier."""
-    counted = [a for a in assessments
-               if a.assessed and a.post.created_at and _counts_toward_overall(a, policy)]
-    if not counted:
+    """Per month: own posts assessed and not assessed, and the flags per category counted toward the tier."""
+    in_scope = [a for a in assessments if a.post.created_at and a.display != "withhold"
+                and (a.section == "authored" or (a.section == "repost" and policy.reposts == "count"))]
+    if not in_scope:
         return []
+    empty = {"assessed": 0, "not_assessed": 0, "flagged": 0, **dict.fromkeys(CATEGORIES, 0)}
     by_month: dict[str, dict[str, Any]] = {}
-    for a in counted:
+    for a in in_scope:
         key = f"{a.post.created_at.year:04d}-{a.post.created_at.month:02d}"  # %Y is unpadded before 1000
-        row = by_month.setdefault(key, {"assessed": 0, "flagged": 0, **dict.fromkeys(CATEGORIES, 0)})
-        row["assessed"] += 1
-        row["flagged"] += bool(a.flags)
-        for c in a.flags:
-            row[c] += 1
+        row = by_month.setdefault(key, dict(empty))
+        row["assessed" if a.assessed else "not_assessed"] += 1
+        if a.assessed and _counts_toward_overall(a, policy):
+            row["flagged"] += bool(a.flags)
+            for c in a.flags:
+                row[c] += 1
     months = _months(min(by_month), max(by_month))
-    empty = {"assessed": 0, "flagged": 0, **dict.fromkeys(CATEGORIES, 0)}
     return [{"month": m, **by_month.get(m, empty)} for m in months]
 
 
@@ -305,6 +389,9 @@ def flagged_entry(a: Assessment, account: str) -> dict[str, Any]:
         "scores": {c: round(v, 4) for c, v in a.scores.items()},
         "evidence": {c: list(v) for c, v in a.evidence.items()},
         "weight": round(a.weight, 4),
+        "excluded": a.excluded,
+        "note": a.note,
+        "decision": a.decision,
     }
 
 
@@ -325,8 +412,14 @@ def summarise(
     model_info: dict,
     person: str,
     now: datetime | None = None,
+    *,
+    mode: str = "self",
 ) -> dict[str, Any]:
-    """The whole audit as a JSON-ready dict: this is summary.json, and what the report renders."""
+    """The whole audit as a JSON-ready dict: this is summary.json, and what the report renders.
+
+    ``mode="hr"``: posts an HR preset counts or withholds are left out of ``flagged``, and no text of a post
+    that was not classified (not-assessed posts, reply parents, quoted posts) is included.
+    """
     now = now or datetime.now(timezone.utc)
     owner: dict[int, int] = {id(p): i for i, r in enumerate(sources) for p in r.posts}
     per_source: list[list[Assessment]] = [[] for _ in sources]
@@ -368,6 +461,30 @@ def summarise(
         "overall": _overall(assessments, policy, totals),
         "categories": _category_table(assessments, policy),
         "timeline": _timeline(assessments, policy),
-        "flagged": [flagged_entry(a, post_account[id(a.post)]) for a in sort_flagged(assessments)],
+        "mode": mode,
+        "audit": {"mode": mode, "date": now.date().isoformat(), "since": None, "before_since": 0,
+                  "preset": None, "consent": None, "hidden": None, "notes_file": None, "notes_warnings": []},
+        "flagged": [],
+        "not_assessed": [not_assessed_entry(a, post_account[id(a.post)], with_text=mode != "hr")
+                         for a in assessments if not a.assessed],
     }
+    index = post_index(all_posts)
+    for a in sort_flagged(assessments):
+        if a.display != "show":
+            continue
+        entry = flagged_entry(a, post_account[id(a.post)])
+        entry["counts_toward_tier"] = _counts_toward_overall(a, policy)
+        entry["age"] = age_words(a.post.created_at, now)
+        entry["context"] = context_of(a.post, index, with_text=mode != "hr")
+        summary["flagged"].append(entry)
     return summary
+
+
+def not_assessed_entry(a: Assessment, account: str, *, with_text: bool) -> dict[str, Any]:
+    """A post the models could not read, for a human reader of its language: language by name, link."""
+    p = a.post
+    code, name = language_of(a.reason)
+    return {"id": p.id, "platform": p.platform, "account": account, "kind": p.kind, "section": a.section,
+            "date": p.created_at.isoformat() if p.created_at else None, "url": p.url,
+            "language": code, "language_name": name, "reason": a.reason,
+            "text": p.raw_text[:280] if with_text else None}

@@ -121,16 +121,11 @@ class FakeServer:
             def do_GET(self) -> None:  # noqa: N802 (http.server API)
                 server._serve(self)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.block_on_close = False
-        threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True).start()
+        self._httpd = start_loopback(_Handler)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._httpd:
-            self._httpd.shutdown()
-            self._httpd.server_close()
+        stop_loopback(self._httpd)
 
     # -- serving --------------------------------------------------------------------------------------
 
@@ -180,7 +175,6 @@ class FakeServer:
             return
         req.wfile.write(body)
 
-
     @staticmethod
     def _drip(req: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes,
               seconds: float) -> None:
@@ -193,6 +187,21 @@ class FakeServer:
                 time.sleep(seconds)
         except OSError:
             pass
+
+
+def start_loopback(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A threaded HTTP server on an ephemeral 127.0.0.1 port, serving in a daemon thread."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    httpd.block_on_close = False
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    return httpd
+
+
+def stop_loopback(httpd: ThreadingHTTPServer | None) -> None:
+    if httpd:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def live_env(monkeypatch: Any, tmp_path: Any, server: FakeServer) -> None:

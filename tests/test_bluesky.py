@@ -284,3 +284,29 @@ def test_garbage_in_feed_items_is_skipped_not_a_crash() -> None:
     posts = bluesky.feed_posts(items, DID, HANDLE, f"bluesky:{HANDLE}")
     assert [p.kind for p in posts] == ["post", "repost"]
     assert posts[0].text == "fine" and posts[0].lang is None and posts[1].text == ""
+
+
+def test_replies_and_quotes_get_the_text_they_answer(monkeypatch, tmp_path) -> None:
+    parent = f"at://{OTHER}/app.bsky.feed.post/3kparent0000a"
+    quoted = f"at://{OTHER}/app.bsky.feed.post/3kquoted0000a"
+    ref = {"uri": parent, "cid": "bafyreiparent"}
+    recs = {
+        "app.bsky.feed.post/3kreply00000a": {"$type": "app.bsky.feed.post", "text": "you are wrong",
+                                             "createdAt": "2024-03-01T10:00:00Z",
+                                             "reply": {"root": ref, "parent": ref}},
+        "app.bsky.feed.post/3kquote00000a": {"$type": "app.bsky.feed.post", "text": "look at this",
+                                             "createdAt": "2024-03-02T10:00:00Z", "embed": {
+                                                 "$type": "app.bsky.embed.record",
+                                                 "record": {"uri": quoted, "cid": "bafyreiquoted"}}},
+    }
+    views = {u: {"uri": u, "author": {"did": OTHER, "handle": "bob.example.com"},
+                 "record": {"$type": "app.bsky.feed.post", "text": f"text of {u[-13:]}",
+                            "createdAt": "2024-01-01T00:00:00Z"}}
+             for u in (parent, quoted)}
+    with FakeServer() as server:
+        install_bluesky(server, handle=HANDLE, did=DID, car=build_repo_car(DID, recs), post_views=views)
+        live_env(monkeypatch, tmp_path, server)
+        result = bluesky.read_bsky(HANDLE)
+    by_text = {p.text: p for p in result.posts}
+    assert by_text["you are wrong"].extra["in_reply_to_text"] == "text of 3kparent0000a"
+    assert by_text["look at this"].extra["quoted_text"] == "text of 3kquoted0000a"

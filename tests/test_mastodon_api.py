@@ -130,3 +130,29 @@ def test_bad_account_spec(target: str) -> None:
 
 def test_profile_url_is_accepted() -> None:
     assert mastodon_api.parse_account("https://Example.Social/@alice") == ("alice", "example.social")
+
+
+def test_flagged_replies_get_the_text_they_answer(monkeypatch, tmp_path) -> None:
+    from fakeserver import json_reply
+
+    from auditor.post import Post
+
+    parent = {"id": "555", "visibility": "public", "content": "<p>Pineapple belongs on pizza</p>",
+              "url": "https://example.social/@bob/555"}
+    private = {"id": "556", "visibility": "private", "content": "<p>secret</p>"}
+    with FakeServer() as server:
+        server.route(r"/api/v1/statuses/([0-9]+)", lambda m, q: json_reply(
+            {"555": parent, "556": private}.get(m.group(1), {"error": "Record not found"}),
+            200 if m.group(1) in ("555", "556") else 404))
+        live_env(monkeypatch, tmp_path, server)
+        replies = [Post(id=str(i), platform="mastodon", author="@alice@example.social", created_at=None,
+                        text="no way", raw_text="no way", kind="reply",
+                        account="mastodon:@alice@example.social", extra={"in_reply_to": ref})
+                   for i, ref in enumerate(("555", "556", "557"))]
+        mastodon_api.fetch_parent_texts(replies)
+        assert replies[0].extra["in_reply_to_text"] == "Pineapple belongs on pizza"
+        assert replies[0].extra["in_reply_to_url"] == "https://example.social/@bob/555"
+        assert "in_reply_to_text" not in replies[1].extra  # followers-only parents are never shown
+        assert "in_reply_to_text" not in replies[2].extra  # gone: the report links instead
+        assert sorted(server.hits("/api/v1/statuses/555") + server.hits("/api/v1/statuses/557")) == [
+            "/api/v1/statuses/555", "/api/v1/statuses/557"]

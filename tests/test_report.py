@@ -99,7 +99,7 @@ def test_hostile_post_renders_inert():
     assert 'href="javascript:' not in html
     assert "javascript:alert(1)" in html  # shown as text, not as a link
     hrefs = [a["href"] for t, a in tags if t == "a"]  # the parser has unescaped the attribute values
-    assert hrefs == ['https://ok.example/"><script>alert(2)</script>']
+    assert set(hrefs) == {'https://ok.example/"><script>alert(2)</script>'}  # page one, plan and card
     assert 'href="https://ok.example/&#34;&gt;&lt;script&gt;' in html  # quoted inside the attribute
 
 
@@ -149,19 +149,21 @@ def test_several_accounts_get_a_section_each():
 def test_csv_is_spreadsheet_safe(tmp_path):
     posts = [post("c1", "=HYPERLINK(\"http://evil.example\",\"idiot\")", 3),
              post("c2", "+idiot", 4), post("c3", "-idiot", 5), post("c4", "@idiot", 6),
-             post("c5", "plain idiot", 7)]
+             post("c5", "plain idiot", 7), post("c6", "@SUM(1+1) idiot", 8)]
     summary, assessments = build(posts)
     write_report(summary, assessments, tmp_path, pdf=False)
     raw = (tmp_path / "flagged.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets detect UTF-8
     with (tmp_path / "flagged.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == 5
+    assert len(rows) == 6
     texts = {r["text"] for r in rows}
     assert "'=HYPERLINK(\"http://evil.example\",\"idiot\")" in texts
-    assert {"'+idiot", "'-idiot", "'@idiot", "plain idiot"} <= texts
+    # a reply starting with @handle keeps its text; an @ cell with a function call is guarded
+    assert {"'+idiot", "'-idiot", "@idiot", "plain idiot", "'@SUM(1+1) idiot"} <= texts
     for row in rows:
-        assert all(not v.startswith(("=", "+", "-", "@")) for v in row.values())
+        assert all(not v.startswith(("=", "+", "-")) for v in row.values())
+        assert not (row["text"].startswith("@") and "(" in row["text"])
         assert row["person"] == "Jordan Reyes" and row["platform"] == "x"
         assert row["categories"] == "insult" and float(row["score_insult"]) == pytest.approx(0.91)
         assert row["evidence"] == "insult: idiot"
@@ -185,7 +187,7 @@ def test_empty_audit_renders(tmp_path):
     summary, assessments = build([])
     html = render_html(summary, assessments)
     assert "No dated posts to chart." in html
-    assert "NOT ASSESSED" in html  # nothing read is never "clear"
+    assert "INSUFFICIENT COVERAGE" in html  # nothing read is never "clear"
 
 
 def test_names_notes_and_sources_are_escaped_too():

@@ -228,3 +228,23 @@ def test_single_person_audit_writes_the_store_unless_told_not_to(tmp_path) -> No
     ok = run("dismiss", flagged[0]["id"], "--person", "Solo Person", "--out", str(tmp_path / "a"))
     assert ok.returncode == 0 and ok.stdout.startswith("dismissed every flag")
     assert os.path.exists(tmp_path / "a" / "auditor.db")
+
+
+def test_roster_rows_carry_their_mode_and_consent(tmp_path) -> None:
+    person_export(tmp_path, "hr1")
+    person_export(tmp_path, "self1")
+    roster = tmp_path / "team.csv"
+    roster.write_text(
+        "id,name,role,team,accounts,mode,consent_date,consent_scope,requested_by\n"
+        "h1,Hana Ruiz,Lead,Brand,hr1.jsonl,hr,2026-09-01,public posts since 2020,Dana Lee\n"
+        "s1,Sol Park,Support,Care,self1.jsonl,,,,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    proc = audit_roster(roster, out, "2026Q4", "--no-pdf", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["id"]: r for r in team_rows(out)}
+    hr = summary(out / rows["h1"]["report"].split("/")[0])
+    own = summary(out / rows["s1"]["report"].split("/")[0])
+    assert hr["audit"]["mode"] == "hr" and own["audit"]["mode"] == "self"
+    assert "public posts since 2020" in json.dumps(hr, ensure_ascii=False)  # the consent record travels

@@ -144,7 +144,7 @@ def test_not_assessed_is_counted_and_never_clean():
     assert any("not counted as clean" in n for n in summary["overall"]["notes"])
 
     _, only_foreign, _ = run([post("n1", "Heute ist ein schöner Tag", 5, lang="de")])
-    assert only_foreign["overall"]["tier"] == "not_assessed"
+    assert only_foreign["overall"]["tier"] == "insufficient-coverage"
     assert only_foreign["totals"]["assessed"] == 0
 
 

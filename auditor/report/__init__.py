@@ -23,7 +23,8 @@ def write_report(
     """Write every report file into ``out_dir`` (which exists; the caller moves it into place atomically).
     The PDF shows the worst ``pdf_max_cards`` flagged posts of each section and how many it leaves out."""
     out_dir = Path(out_dir)
-    with bar("Writing the report", 4 if pdf else 3, "files") as advance:
+    plan = summary.get("cleanup") is not None  # self mode only: an HR report never carries a deletion list
+    with bar("Writing the report", (4 if pdf else 3) + plan, "files") as advance:
         with timings.phase("html"):
             html = render_html(summary, assessments)
         html_path = out_dir / "report.html"
@@ -41,5 +42,10 @@ def write_report(
             written.append(write_csv(summary, out_dir / "flagged.csv"))
             advance(1)
             written.append(write_json(summary, out_dir / "summary.json"))
+            advance(1)
+        if plan:
+            from auditor.cleanup import write_plan
+
+            written.append(write_plan(summary, out_dir / "cleanup.csv"))
             advance(1)
     return written

@@ -19,6 +19,7 @@ COLORS: dict[str, str] = {
     "snark": "#2a9485",
     "sensitive": "#5b6472",
 }
+NOT_ASSESSED_COLOR = "#b45309"
 # Presentation attributes, not classes: WeasyPrint's SVG renderer does not apply page CSS inside <svg>.
 _AXIS = 'font-size="9" fill="#5d6675" font-family="Liberation Sans, DejaVu Sans, Arial, sans-serif"'
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -43,8 +44,10 @@ def _describe(timeline: Sequence[dict[str, Any]]) -> str:
     total = sum(r["assessed"] for r in timeline)
     flagged = sum(r["flagged"] for r in timeline)
     worst = max(timeline, key=lambda r: r["flagged"])
+    unread = sum(r.get("not_assessed", 0) for r in timeline)
     text = (f"{len(timeline)} months from {month_label(timeline[0]['month'])} to "
-            f"{month_label(timeline[-1]['month'])}: {total} posts assessed, {flagged} flagged.")
+            f"{month_label(timeline[-1]['month'])}: {total} posts assessed, {unread} not assessed, "
+            f"{flagged} flagged.")
     if worst["flagged"]:
         text += f" Most flagged posts in {month_label(worst['month'])} ({worst['flagged']})."
     return text
@@ -60,7 +63,7 @@ def timeline_svg(timeline: Sequence[dict[str, Any]], width: int = 720, height: i
     slot = pw / n
     bar_w = max(1.0, slot * 0.72)
     flag_max = _nice_max(max(sum(r[c] for c in CATEGORIES) for r in timeline))
-    seen_max = _nice_max(max(r["assessed"] for r in timeline))
+    seen_max = _nice_max(max(max(r["assessed"], r.get("not_assessed", 0)) for r in timeline))
     parts: list[str] = []
     add = parts.append
 
@@ -89,12 +92,16 @@ def timeline_svg(timeline: Sequence[dict[str, Any]], width: int = 720, height: i
             y0, y1 = y_flags(base + v), y_flags(base)
             tip = escape(f"{month_label(row['month'])}: {LABELS[c]} {v}")
             add(f'<rect x="{x:.1f}" y="{y0:.1f}" width="{bar_w:.1f}" height="{y1 - y0:.1f}" '
-                f'fill="{COLORS[c]}"><title>{tip}</title></rect>')
+                f'fill="{COLORS.get(c, "#888888")}"><title>{tip}</title></rect>')
             base += v
     # Posts assessed: a line with small dots.
     pts = [(left + (i + 0.5) * slot, y_seen(r["assessed"])) for i, r in enumerate(timeline)]
     add('<polyline fill="none" stroke="#6b7482" stroke-width="1.5" stroke-dasharray="4 2" points="'
         + " ".join(f"{x:.1f},{y:.1f}" for x, y in pts) + '"/>')
+    if any(r.get("not_assessed") for r in timeline):  # posts the models could not read: never clean
+        unread = [(left + (i + 0.5) * slot, y_seen(r.get("not_assessed", 0))) for i, r in enumerate(timeline)]
+        add(f'<polyline fill="none" stroke="{NOT_ASSESSED_COLOR}" stroke-width="1.5" stroke-dasharray="1 2" '
+            'points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in unread) + '"/>')
     if n <= 60:
         for (x, y), r in zip(pts, timeline, strict=True):
             tip = escape(f"{month_label(r['month'])}: {r['assessed']} posts assessed")
@@ -116,10 +123,26 @@ def timeline_svg(timeline: Sequence[dict[str, Any]], width: int = 720, height: i
     add(f'<text {_AXIS} x="{xl}" y="{mid:.1f}" transform="rotate(-90 {xl} {mid:.1f})" '
         'text-anchor="middle">flags</text>')
     add(f'<text {_AXIS} x="{xr}" y="{mid:.1f}" transform="rotate(90 {xr} {mid:.1f})" '
-        'text-anchor="middle">posts assessed</text>')
+        'text-anchor="middle">posts</text>')
     desc = escape(_describe(timeline))
     head = (f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
             f'role="img" aria-labelledby="timeline-title timeline-desc">'
             f'<title id="timeline-title">Flagged posts and posts assessed per month</title>'
             f'<desc id="timeline-desc">{desc}</desc>')
     return Markup(head + "".join(parts) + "</svg>")
+
+
+def coverage_svg(assessed: int, total: int, width: int = 720, height: int = 26) -> Markup:
+    """One bar: the share of the person's own posts the models read, and the share they could not."""
+    if total <= 0:
+        return Markup('<p class="muted">No posts of the person\'s own to assess.</p>')
+    read_w = width * assessed / total
+    label = escape(f"{assessed} of {total} own posts assessed ({assessed / total:.0%}); "
+                   f"{total - assessed} not assessed")
+    return Markup(
+        f'<svg class="coverage" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        'preserveAspectRatio="none" role="img" '
+        f'aria-label="{label}"><title>{label}</title>'
+        f'<rect x="0" y="0" width="{read_w:.1f}" height="{height}" fill="#3b7d4f"/>'
+        f'<rect x="{read_w:.1f}" y="0" width="{width - read_w:.1f}" height="{height}" '
+        f'fill="{NOT_ASSESSED_COLOR}" fill-opacity="0.35"/></svg>')

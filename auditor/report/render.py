@@ -13,12 +13,17 @@ import jinja2
 from markupsafe import Markup, escape
 
 from auditor.categories import CATEGORIES, LABELS, MEANINGS
-from auditor.report.charts import COLORS, MONTHS, month_label, timeline_svg
+from auditor.report.charts import COLORS, MONTHS, coverage_svg, month_label, timeline_svg
 from auditor.resources import reports_dir
+from auditor.topics import TOPIC_LABELS
 
 #: Cards shown per section in the report; flagged.csv and summary.json always hold every flagged post.
 MAX_CARDS = 300
 MAX_PHRASE = 200
+#: Rows in the report's list of not-assessed posts; summary.json lists them all.
+MAX_NOT_ASSESSED_ROWS = 500
+#: Rows per group of the clean-up plan in the report; cleanup.csv holds them all.
+MAX_PLAN_ROWS = 300
 #: Longer posts are shown as excerpts around their evidence; flagged.csv and summary.json keep the full text.
 MAX_CARD_CHARS = 3000
 MIN_CARD_CHARS = 600  # once MAX_REPORT_CHARS of post text are shown, later cards get this much
@@ -30,6 +35,19 @@ KIND_LABELS = {
     "quote": "Quote post",
     "comment": "Comment",
     "repost": "Repost · amplified, not authored",
+}
+#: What each source cannot give, shown at the end of every report ("*": any other source).
+SOURCE_LIMITS: dict[str, str] = {
+    "x": "the archive the person downloaded; images, videos and the posts they reply to or quote are not "
+         "in it (linked by id instead); likes and direct messages are never read.",
+    "bluesky": "the account's public repository (or its public feed); images are not read; replies show the "
+               "post they answer when the server returned it.",
+    "mastodon": "public and unlisted posts; followers-only posts and direct messages are counted only; an "
+                "export holds only the address of each boost.",
+    "reddit": "public listings stop at the newest 1,000 comments and posts; removed and deleted items are "
+              "counted, not read.",
+    "linkedin": "feed posts and comments; LinkedIn does not say who could see each post.",
+    "*": "public posts as the source gives them; images, video and private posts are not read.",
 }
 SECTION_TITLES = {
     "authored": "Flagged posts: the person's own words",
@@ -146,7 +164,18 @@ def _card(entry: Mapping[str, Any], limit: int = MAX_CARD_CHARS) -> dict[str, An
                        for c in entry.get("flags", [])],
         "other_scores": [{"label": LABELS[c], "score": scores[c]} for c in CATEGORIES
                          if c in scores and c not in entry.get("flags", [])],
+        "context_view": _context_view(entry.get("context")),
     }
+
+
+def _context_view(context: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The post a reply answers, or the one a quote quotes: its text when known, else a link."""
+    if not context:
+        return None
+    whose = "your own post" if context.get("own") else "a post"
+    label = f"In reply to {whose}" if context.get("relation") == "reply" else f"Quoting {whose}"
+    return {"label": label, "text": context.get("text"), "href": safe_url(context.get("url")),
+            "ref": context.get("ref")}
 
 
 def _fact(value: Any) -> str:
@@ -207,8 +236,24 @@ def render_html(
             cards.append(_card(e, max(MIN_CARD_CHARS, min(MAX_CARD_CHARS, budget))))
             budget -= len(cards[-1]["html_text"])
         sections.append({"key": key, "title": SECTION_TITLES[key], "total": len(entries), "cards": cards})
+    by_id = {e.get("id"): e for e in summary.get("flagged", [])}
+    top = [_card(by_id[i]) for i in summary.get("overall", {}).get("top", []) if i in by_id]
+    cover = summary.get("overall", {}).get("coverage") or {}
+    unread = [{**e, "href": safe_url(e.get("url")), "date_text": nice_date(e.get("date"))}
+              for e in summary.get("not_assessed", [])[:MAX_NOT_ASSESSED_ROWS]]
     template = _environment().get_template("report.html.j2")
     return template.render(
+        top=top,
+        coverage_chart=coverage_svg(cover.get("assessed", 0), cover.get("own_posts", 0)),
+        unread=unread,
+        unread_total=len(summary.get("not_assessed", [])),
+        cleanup=[{**g, "total": len(g["posts"]),
+                  "posts": [{**p, "href": safe_url(p.get("url"))} for p in g["posts"][:MAX_PLAN_ROWS]]}
+                 for g in summary.get("cleanup") or []],
+        audit=summary.get("audit") or {},
+        topic_labels={**LABELS, **TOPIC_LABELS},
+        source_limits=SOURCE_LIMITS,
+        safe_url=safe_url,
         s=summary,
         css=_css("report.css") if pdf_max_cards is None else _css("report.css", "pdf.css"),
         chart=timeline_svg(summary.get("timeline", [])),

@@ -13,17 +13,30 @@ import orjson
 from auditor.categories import CATEGORIES
 
 CSV_COLUMNS = [
-    "person", "account", "platform", "section", "date", "kind", "severity", "categories",
-    *(f"score_{c}" for c in CATEGORIES), "evidence", "url", "text",
+    "id", "person", "account", "platform", "section", "date", "age", "kind", "severity", "categories",
+    *(f"score_{c}" for c in CATEGORIES), "evidence", "url", "text", "decision", "note",
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "\t", "\r")
 
 
 def csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas: a text cell starting with = + - @ (or tab/CR) gets a leading quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Neutralise spreadsheet formulas with a leading quote, only where one could start.
+
+    Guarded: a text cell starting with = + - (or tab/CR), and one starting with @ that holds a "(" (a
+    function call, as in ``@SUM(…)``). A reply such as ``@alice thanks!`` is left as written: without a
+    call it cannot run anything.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START) or (value.startswith("@") and "(" in value):
         return "'" + value
     return value
+
+
+def csv_unguard(value: str) -> str:
+    """A cell written through csv_safe, read back as it was written."""
+    guarded = value.startswith("'") and csv_safe(value[1:]) == value
+    return value[1:] if guarded else value
 
 
 def flagged_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -33,11 +46,13 @@ def flagged_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
         scores = e.get("scores", {})
         evidence = "; ".join(f"{c}: {', '.join(v)}" for c, v in e.get("evidence", {}).items() if v)
         row = {
+            "id": e.get("id", ""),
             "person": summary.get("person", ""),
             "account": e.get("account", ""),
             "platform": e.get("platform", ""),
             "section": e.get("section", ""),
             "date": e.get("date") or "",
+            "age": e.get("age") or "",
             "kind": e.get("kind", ""),
             "severity": e.get("severity") or "",
             "categories": ", ".join(e.get("flags", [])),
@@ -45,6 +60,8 @@ def flagged_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
             "evidence": evidence,
             "url": e.get("url") or "",
             "text": e.get("text") or "",
+            "decision": e.get("decision") or "",  # a reviewer fills these in; the file is then a notes file
+            "note": e.get("note") or "",
         }
         rows.append({k: csv_safe(v) for k, v in row.items()})
     return rows

@@ -406,7 +406,14 @@ def feed_posts(items: list[dict], did: str, handle: str, account: str) -> list[P
                               text=original.text, raw_text=original.raw_text, kind="repost", url=original.url,
                               lang=original.lang, visibility="public", account=account, extra=extra))
         elif author.get("did") == did:
-            posts.append(record_to_post(post["record"], uri, handle, account))
+            own = record_to_post(post["record"], uri, handle, account)
+            parent_text = _d(_d(_d(item.get("reply")).get("parent")).get("record")).get("text")
+            if own.kind == "reply" and isinstance(parent_text, str):
+                own.extra["in_reply_to_text"] = parent_text  # the feed carries the post it answers
+            quoted_text = _d(_d(_d(post.get("embed")).get("record")).get("value")).get("text")
+            if own.kind == "quote" and isinstance(quoted_text, str):
+                own.extra["quoted_text"] = quoted_text
+            posts.append(own)
     return posts
 
 
@@ -456,6 +463,34 @@ def _hydrate_reposts(http: HttpClient, posts: list[Post]) -> list[str]:
     return [f"{missing:,} reposted posts could not be fetched (deleted or hidden)"] if missing else []
 
 
+def _hydrate_context(http: HttpClient, posts: list[Post]) -> None:
+    """Fetch the text of the posts replies answer and quotes quote (others' posts; best effort, 25 a call).
+
+    Stored as ``extra["in_reply_to_text"]`` / ``extra["quoted_text"]`` for the report; never classified.
+    """
+    own = {p.id for p in posts}
+    wanted: dict[str, list[tuple[Post, str]]] = {}
+    for p in posts:
+        for ref_key, text_key in (("in_reply_to", "in_reply_to_text"), ("quoted_uri", "quoted_text")):
+            ref = p.extra.get(ref_key)
+            if not isinstance(ref, str) or ref in own or text_key in p.extra:
+                continue
+            if ref.startswith("at://"):
+                wanted.setdefault(ref, []).append((p, text_key))
+    uris = list(wanted)
+    for i in range(0, len(uris), 25):
+        try:
+            data = http.get_json(f"{appview_url()}/xrpc/app.bsky.feed.getPosts", {"uris": uris[i:i + 25]})
+        except AuditorError:
+            continue  # the report then links to the post instead of quoting it
+        found = _d(data).get("posts")
+        for view in found if isinstance(found, list) else []:
+            text = _d(_d(view).get("record")).get("text")
+            for p, text_key in wanted.get(_d(view).get("uri"), []):
+                if isinstance(text, str):
+                    p.extra[text_key] = text
+
+
 def read_bsky(target: str) -> SourceResult:
     """``bsky:<handle|did>``: the complete repo from the account's PDS; the AppView feed as fallback."""
     actor = target.strip().removeprefix("@")
@@ -481,6 +516,7 @@ def read_bsky(target: str) -> SourceResult:
                 raise AuditorError(where, f"the PDS sent the repository of {repo_did or 'no one'}, not {did}")
             posts, display = repo_posts(did, records, handle, account)
             notes += _hydrate_reposts(http, posts)
+            _hydrate_context(http, posts)
         except AuditorError as exc:
             notes.append(f"the full repository could not be read ({exc.problem}); used the public author "
                          "feed instead, which can miss posts")

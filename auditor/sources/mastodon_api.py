@@ -194,4 +194,31 @@ def read_mastodon(target: str) -> SourceResult:
                         notes=notes)
 
 
+def fetch_parent_texts(posts: list[Post], limit: int = 200) -> None:
+    """Fill ``extra["in_reply_to_text"]`` for live Mastodon replies, from the public status API of the home
+    server (``GET /api/v1/statuses/:id``, cached). Best effort and bounded: called for flagged replies only,
+    so a report shows what they answer; a parent that is gone, private or unreachable stays a link."""
+    todo = [p for p in posts if p.platform == "mastodon" and p.kind == "reply"
+            and str(p.extra.get("in_reply_to", "")).isdigit() and "in_reply_to_text" not in p.extra
+            and str(p.account or "").startswith("mastodon:@")][:limit]
+    by_host: dict[str, list[Post]] = {}
+    for p in todo:
+        try:
+            _, host = parse_account(str(p.account).removeprefix("mastodon:"))
+        except AuditorError:
+            continue
+        by_host.setdefault(host, []).append(p)
+    for host, replies in by_host.items():
+        base = os.environ.get("AUDITOR_MASTODON_BASE", "").rstrip("/") or f"https://{host}"
+        with HttpClient(f"mastodon:{host}") as http:
+            for p in replies:
+                try:
+                    status = http.get_json(f"{base}/api/v1/statuses/{p.extra['in_reply_to']}")
+                except AuditorError:
+                    continue  # gone, private, or the server is down: the report links to it instead
+                if isinstance(status, dict) and status.get("visibility") in ("public", "unlisted"):
+                    p.extra["in_reply_to_text"] = html_to_text(status.get("content"))
+                    p.extra["in_reply_to_url"] = status.get("url") or status.get("uri")
+
+
 register_live_reader("mastodon", read_mastodon)

@@ -112,6 +112,25 @@ def _csv(lines: Iterable[str], where: str) -> Iterator[tuple[int, dict[str, Any]
         raise AuditorError(where, f"line {reader.line_num}: malformed CSV ({exc})") from None
 
 
+def _is_plain_text(first: str, source: str | Path) -> bool:
+    """Plain text (one post per line): not a .csv file, and the first line is no CSV header with text."""
+    if str(source) != STDIN and Path(source).suffix.lower() in (".csv", ".tsv", ".jsonl", ".json"):
+        return False
+    try:
+        header = next(csv.reader([first]), [])
+    except csv.Error:
+        return True
+    return "text" not in {h.strip().lower() for h in header}
+
+
+def _plain(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """One post per non-blank line."""
+    for number, line in enumerate(lines, start=1):
+        text = line.rstrip("\r\n").lstrip("\ufeff")
+        if text.strip():
+            yield number, {"text": text}
+
+
 def _numbered_rows(source: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, row) with ``text`` checked and ``id`` defaulted to the 1-based row number."""
     where = _label(source)
@@ -126,7 +145,13 @@ def _numbered_rows(source: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             is_jsonl = _is_json_line(first)
         else:
             is_jsonl = _is_json_line(_first_line(Path(source)))
-        rows = _jsonl(lines, where) if is_jsonl else _csv(lines, where)
+        head = first if str(source) == STDIN else _first_line(Path(source))
+        if is_jsonl:
+            rows = _jsonl(lines, where)
+        elif _is_plain_text(head or "", source):
+            rows = _plain(lines)
+        else:
+            rows = _csv(lines, where)
         for count, (number, row) in enumerate(rows, start=1):
             if "text" not in row:
                 raise AuditorError(where, f"line {number}: no 'text' field")

@@ -177,8 +177,10 @@ class PersonHistory:
         with self.store.session() as s, s.begin():
             person = self._person(s, name, now)
             accounts = {source_key(r): self._account(s, person.id, r) for r in results}
-            post_pk, new_posts, removed = self._sync_posts(s, results, accounts, now)
-            self._classifications(s, results, assessments, post_pk)
+            # HR mode: posts a preset counts or withholds keep no text or evidence in the store either
+            hidden = {id(a.post) for a in assessments if getattr(a, "display", "show") != "show"}
+            post_pk, new_posts, removed = self._sync_posts(s, results, accounts, now, hidden)
+            self._classifications(s, results, assessments, post_pk, hidden)
             previous = self._previous(s, person.id)
             before = self._previous_flags(s, previous)
             raised_before = set(zip(before["post_id"], before["category"], strict=True))
@@ -270,7 +272,12 @@ class PersonHistory:
         return acct.id
 
     def _sync_posts(
-        self, s: Session, results: Sequence[SourceResult], accounts: Mapping[str, int], now: datetime
+        self,
+        s: Session,
+        results: Sequence[SourceResult],
+        accounts: Mapping[str, int],
+        now: datetime,
+        hidden: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> tuple[dict[tuple[str, str], int], int, list[int]]:
         """Insert new posts, refresh seen ones, mark vanished ones removed (dropping their text)."""
         by_id = {acct_id: source for source, acct_id in accounts.items()}
@@ -294,7 +301,7 @@ class PersonHistory:
         new_posts = 0
         for key, p in current.items():
             h = text_hash(p.text)
-            kept = p.raw_text if p.auditable and not p.deleted else None
+            kept = p.raw_text if p.auditable and not p.deleted and id(p) not in hidden else None
             if key not in existing:
                 inserts.append(
                     {
@@ -318,7 +325,7 @@ class PersonHistory:
                 continue
             pk, old_hash, removed_in, first_seen = existing[key]
             new_posts += first_seen == self.quarter
-            if old_hash != h or removed_in is not None:
+            if old_hash != h or removed_in is not None or id(p) in hidden:
                 changed.append({"pk": pk, "text_hash": h, "text": kept, "deleted": p.deleted})
             else:
                 refresh.append(pk)
@@ -371,6 +378,7 @@ class PersonHistory:
         results: Sequence[SourceResult],
         assessments: Sequence[Any],
         post_pk: Mapping[tuple[str, str], int],
+        hidden: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> None:
         clf = self.classifier
         if clf is None:
@@ -378,6 +386,7 @@ class PersonHistory:
         scored = {
             post_pk[self._post_keys[id(a.post)]]: text_hash(a.post.text) for a in assessments if a.assessed
         }
+        no_evidence = {post_pk[self._post_keys[id(a.post)]] for a in assessments if id(a.post) in hidden}
         have: set[int] = set()
         pks = list(scored)
         for start in range(0, len(pks), LOOKUP_CHUNK):
@@ -395,7 +404,7 @@ class PersonHistory:
                 "model_version": clf.version,
                 "text_hash": h,
                 "scores": clf.known[h][0],
-                "evidence": clf.known[h][1],
+                "evidence": {} if pk in no_evidence else clf.known[h][1],
             }
             for pk, h in scored.items()
             if pk not in have and h in clf.known
