@@ -321,10 +321,12 @@ def classify(
     from auditor.fsutil import atomic_file
     from auditor.lang import assess_languages
     from auditor.policy import load_policy
+    from auditor.scoring import post_tiers
     from auditor.sources.tabular import count_rows, read_rows
 
     progress.set_quiet(quiet)
-    thresholds = load_policy(policy).thresholds
+    brand = load_policy(policy)
+    thresholds = brand.thresholds
     classifier = Classifier.load()
     rows = read_rows(input)
     gc.freeze()  # the model stays for the whole run: collections need not scan it
@@ -344,13 +346,17 @@ def classify(
             with timings.phase("write"):
                 lines = []
                 for row, res, (ok, reason) in zip(batch, results, verdicts, strict=True):
-                    flags = [c for c in CATEGORIES if ok and res.scores[c] >= thresholds[c]]
+                    tiers = post_tiers(res, brand) if ok else {}
+                    flags = [c for c in CATEGORIES if c in tiers]
                     line = {
                         "id": row["id"],
                         "scores": {c: round(float(res.scores[c]), 4) for c in CATEGORIES},
                         "flags": flags,
                         "evidence": {c: res.evidence.get(c, []) for c in flags},
+                        "grades": dict(res.grades) if ok else {},
                     }
+                    if ok and res.top_tier:  # a threat, or mockery of a tragedy: high under every policy
+                        line["top_tier"] = dict(res.top_tier)
                     if not ok:  # another language, or no words: not assessed, never "clean"
                         line["not_assessed"] = reason
                     try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.categories import CATEGORIES
+from auditor.categories import CATEGORIES, GRADES
 from auditor.errors import AuditorError
 from auditor.resources import policies_dir
 from auditor.textfile import parse_yaml, read_small_text
@@ -22,6 +22,7 @@ _TOP_KEYS = {"name", "version", "description", "categories", "overall", "reposts
 DEFAULT_MIN_ASSESSED_SHARE = 0.5
 PDF_MAX_CARDS = 50  # flagged posts shown per section of the PDF unless the policy says otherwise
 _CATEGORY_KEYS = {"flag_at", "medium_at", "high_at", "counts_toward_overall", "weight", "cap"}
+_GRADED = {"profanity"}  # categories that take min_grade: the lowest profanity grade flagged
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,15 @@ class Policy:
     lookback_years: float | None = None  # only posts from the last N years are audited (None: all)
     pdf_max_cards: int = PDF_MAX_CARDS  # the PDF shows this many flagged posts per section, worst first
     source: str = field(default="", compare=False)  # the file it came from
+    min_grades: dict[str, str] = field(default_factory=dict)  # profanity: lowest grade flagged
+
+    def grade_ok(self, category: str, grade: str | None) -> bool:
+        """Does a post's grade reach the policy's lowest flagged grade? (True for ungraded categories; a
+        graded category with no graded word present is not flagged.)"""
+        least = self.min_grades.get(category)
+        if least is None:
+            return True
+        return grade is not None and GRADES.index(grade) >= GRADES.index(least)
 
     def severity(self, category: str, score: float) -> str | None:
         """The tier a score reaches in one category, or None under the threshold."""
@@ -72,6 +82,7 @@ class Policy:
             "version": self.version,
             "description": self.description,
             "thresholds": dict(self.thresholds),
+            "min_grades": dict(self.min_grades),
             "tiers": {c: dict(t) for c, t in self.tiers.items()},
             "overall": {
                 "categories": list(self.overall.categories),
@@ -135,11 +146,23 @@ def _unknown(keys: Any, allowed: set[str] | tuple[str, ...], where: str, what: s
         raise AuditorError(where, f"unknown {what} {', '.join(extra)} (expected: {expected})")
 
 
+def _parse_min_grade(name: str, spec: dict, where: str) -> str | None:
+    grade = spec.get("min_grade")
+    if grade is None:
+        return None
+    if name not in _GRADED:
+        raise AuditorError(where, f"categories.{name}.min_grade: only {', '.join(sorted(_GRADED))} is graded")
+    if grade not in GRADES:
+        allowed = ", ".join(GRADES)
+        raise AuditorError(where, f"categories.{name}.min_grade must be one of {allowed}, got {grade!r}")
+    return str(grade)
+
+
 def _parse_category(
     name: str, spec: Any, where: str
 ) -> tuple[float, dict[str, float], bool, float, str | None]:
     spec = _mapping(spec, where, f"categories.{name}")
-    _unknown(spec, _CATEGORY_KEYS, where, f"setting in categories.{name}:")
+    _unknown(spec, _CATEGORY_KEYS | {"min_grade"}, where, f"setting in categories.{name}:")
     for key in ("flag_at", "medium_at", "high_at"):
         if key not in spec:
             raise AuditorError(where, f"categories.{name} needs {key}")
@@ -193,9 +216,11 @@ def _parse(data: Any, where: str) -> Policy:
     missing = [c for c in CATEGORIES if c not in cats]
     if missing:
         raise AuditorError(where, f"categories is missing {', '.join(missing)}")
-    thresholds, tiers, counted, weights, caps = {}, {}, [], {}, {}
+    thresholds, tiers, counted, weights, caps, min_grades = {}, {}, [], {}, {}, {}
     for c in CATEGORIES:
         thresholds[c], tiers[c], counts, weights[c], cap = _parse_category(c, cats[c], where)
+        if grade := _parse_min_grade(c, cats[c], where):
+            min_grades[c] = grade
         if counts and weights[c] > 0:
             counted.append(c)
             if cap:
@@ -228,4 +253,5 @@ def _parse(data: Any, where: str) -> Policy:
         lookback_years=lookback,
         pdf_max_cards=pdf_cards,
         source=where,
+        min_grades=min_grades,
     )

@@ -117,14 +117,26 @@ def assess(
 def _apply(a: Assessment, res: Any, policy: Policy) -> None:
     """One post's scores under the policy: flags, tiers (capped), evidence, severity."""
     a.scores = {c: float(res.scores[c]) for c in CATEGORIES}
-    for c in CATEGORIES:
-        tier = policy.severity(c, a.scores[c])
-        if tier:  # a capped category (e.g. politics) is shown and counted at its cap at most
-            a.tiers[c] = _capped(tier, policy.overall.caps.get(c))
+    a.tiers = post_tiers(res, policy)
     a.flags = [c for c in CATEGORIES if c in a.tiers]
     evidence = res.evidence or {}
     a.evidence = {c: [str(e) for e in evidence.get(c, [])] for c in a.flags}
     a.severity = min((a.tiers[c] for c in a.flags), key=_RANK.__getitem__, default=None)
+
+
+def post_tiers(res: Any, policy: Policy) -> dict[str, str]:
+    """The tier of every category a classified post is flagged in under a policy: its score's tier (a
+    capped category, e.g. politics, at its cap at most), profanity only from the policy's lowest grade up;
+    a top-tier reason (a threat, mockery of a tragedy) makes its category high whatever the policy."""
+    tiers: dict[str, str] = {}
+    grades = getattr(res, "grades", None) or {}
+    for c in CATEGORIES:
+        tier = policy.severity(c, float(res.scores[c]))
+        if tier and policy.grade_ok(c, grades.get(c)):
+            tiers[c] = _capped(tier, policy.overall.caps.get(c))
+    for c in getattr(res, "top_tier", None) or {}:
+        tiers[c] = "high"
+    return tiers
 
 
 def _counts_toward_overall(a: Assessment, policy: Policy) -> bool:

@@ -17,11 +17,18 @@ from pathlib import Path
 
 from auditor.classify.lexicon import read_words
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data next to the repository (or next to the folder of worktrees it sits in)
+DEFAULT_DATA = next(
+    (d for d in (Path(__file__).resolve().parents[i] / "shared" / "data" for i in (2, 3)) if d.is_dir()),
+    Path(__file__).resolve().parents[2] / "shared" / "data",
+)
 AUGMENT = Path(__file__).resolve().parent / "augment"
 CURATION = Path(__file__).resolve().parent / "curation"
 LEXICONS = Path(__file__).resolve().parent / "lexicons"
 AUGMENT_WEIGHT = 5.0  # a hand-written example counts as this many tweets
+# Sarcasm at brands, employers and customers is rare in the tweet sets: its hand-written examples count
+# double (ROC AUC on the check set 0.757 -> 0.770 with the snark head alone, SemEval irony val unchanged).
+SNARK_AUGMENT_WEIGHT = 10.0
 # Davidson's tweets (2017, mostly US slang) differ from OLID's: as profanity/insult examples they count less.
 DAVIDSON_WEIGHT = 0.1
 # OLID's untargeted profanity (UNT) is a weak negative for insult: it keeps swearing apart from insults
@@ -29,6 +36,16 @@ DAVIDSON_WEIGHT = 0.1
 # exclamations stay full-weight negatives).
 UNT_INSULT_WEIGHT = 0.3
 SARCASM_WEIGHT = 0.25  # iSarcasmEval tweets (author-labelled sarcasm) count less: a different notion of irony
+# New shared sets (issue 10), weighted rather than pooled: synthetic or off-platform text counts less.
+DYNAHATE_WEIGHT = (
+    0.5  # annotator-written adversarial sentences (hash-split v0.1 rows only; official rows = test)
+)
+TOXIGEN_WEIGHT = 2.0  # few, curated: implicit hate vs benign statements about the same groups
+SBIC_WEIGHT = 0.5  # Social Bias Frames: group stereotypes in real posts (Gab, Reddit, Twitter)
+SARCASM_MIXED_WEIGHT = 0.3  # conversational and product sarcasm: a broader notion than SemEval irony
+REDDIT_POLITICS_WEIGHT = 0.5  # subreddit is a proxy label
+REDDIT_POLITICS_CAP = 16000
+CRISIS_SENSITIVE_CAP = 12000  # per label, for the sensitive-events head
 POLITICS_SHARE = 0.12  # share of political posts in the everyday mix used to validate politics
 SNARK_SHARE = 0.25  # share of sarcastic posts iSarcasmEval's authors marked in their own timelines
 # Probabilities of these categories are calibrated to an everyday share of positives, not to the training mix.
@@ -191,6 +208,8 @@ class Corpus:
             s,
             {
                 "targeted_insults": 1,
+                "threats": 1,
+                "violent_idioms": 0,
                 "untargeted_swearing": 0,
                 "identity_neutral": 0,
                 "counter_speech": 0,
@@ -211,8 +230,80 @@ class Corpus:
                 s.add(r["text"], 0, "olid")
         for r in self.train_rows("davidson.jsonl"):
             s.add(r["text"], int(r["label"] == "hate_speech"), "davidson")
+        for r in self.train_rows("dynahate.jsonl"):  # official dev/test rows are never trained on
+            if r.get("split_source") != "official":
+                s.add(r["text"], int(r["label"] == "hate"), "dynahate", DYNAHATE_WEIGHT)
+        for r in self.train_rows("toxigen_prompts.jsonl"):
+            s.add(r["text"], int(r["label"] == "hate"), "toxigen", TOXIGEN_WEIGHT)
+        for r in rows(self.data, "sbic_devtest.jsonl"):  # stereotyping offensive posts vs inoffensive ones
+            if r["label"] == "not_offensive":
+                s.add(r["text"], 0, "sbic", SBIC_WEIGHT)
+            elif r.get("implies_group_stereotype"):
+                s.add(r["text"], 1, "sbic", SBIC_WEIGHT)
         self._augment(
-            s, {"identity_neutral": 0, "counter_speech": 0, "untargeted_swearing": 0, "targeted_insults": 0}
+            s,
+            {
+                "identity_neutral": 0,
+                "counter_speech": 0,
+                "identity_positive": 0,
+                "untargeted_swearing": 0,
+                "targeted_insults": 0,
+                "implicit_hate": 1,
+            },
+        )
+        return s
+
+    def sensitive_val(self) -> Split:
+        """CrisisLex rows held out by hash (the sensitive head trains on the others), at most 2,000."""
+        s = Split()
+        crisis = [r for r in rows(self.data, "crisislex_t6.jsonl") if held_out(r["text"])]
+        for r in capped(crisis, 2000, 24):
+            s.add(r["text"], int(r["label"] == "on-topic"), f"crisislex/{r['event']}")
+        return s
+
+    def threat_train(self) -> Split:
+        """Threats of violence (hand-written, and DynaHate's official dev rows typed 'threatening') vs
+        DynaHate's other dev rows, OLID and the hand-written everyday, insult and idiom examples."""
+        s = Split()
+        for r in rows(self.data, "dynahate.jsonl"):
+            if r.get("split_source") == "official" and r["split"] == "dev":
+                s.add(r["text"], int(r.get("type") == "threatening"), "dynahate-dev")
+        for r in self.train_rows("olid.jsonl"):
+            s.add(r["text"], 0, "olid", 0.5)
+        self._augment(
+            s,
+            {
+                "threats": 1,
+                "violent_idioms": 0,
+                "targeted_insults": 0,
+                "everyday": 0,
+                "untargeted_swearing": 0,
+            },
+        )
+        return s
+
+    def sensitive_train(self) -> Split:
+        """Posts about a disaster, death, violence or tragedy: CrisisLex on-topic tweets of six disasters vs
+        the off-topic ones, plus hand-written posts (bereavement, attacks, accidents) and everyday posts."""
+        s = Split()
+        crisis = [r for r in self.train_rows("crisislex_t6.jsonl") if not held_out(r["text"])]
+        for label, name in ((1, "on-topic"), (0, "off-topic")):
+            picked = capped([r for r in crisis if r["label"] == name], CRISIS_SENSITIVE_CAP, 21 + label)
+            for r in picked:
+                s.add(r["text"], label, f"crisislex/{r['event']}")
+        emoji = [r["text"] for r in self.train_rows("tweeteval/emoji.jsonl")]
+        for t in capped(emoji, 8000, 23):
+            s.add(t, 0, "emoji")
+        self._augment(
+            s,
+            {
+                "sensitive": 1,
+                "tragedy_jokes": 1,
+                "violent_idioms": 0,
+                "everyday": 0,
+                "community": 0,
+                "political": 0,
+            },
         )
         return s
 
@@ -225,21 +316,27 @@ class Corpus:
             s.add(r["text"], int(r["label"]), "isarcasmeval", SARCASM_WEIGHT)
             if r.get("rephrase") and int(r["label"]) == 1:
                 s.add(str(r["rephrase"]), 0, "isarcasmeval-rephrase", SARCASM_WEIGHT)
-        self._augment(s, {"snark": 1, "everyday": 0})
+        for r in self.train_rows("sarcasm_mixed.jsonl"):
+            s.add(r["text"], int(r["label"]), f"sarcasm_mixed/{r['source']}", SARCASM_MIXED_WEIGHT)
+        self._augment(
+            s, {"snark": 1, "tragedy_jokes": 1, "everyday": 0, "sincere_love": 0}, SNARK_AUGMENT_WEIGHT
+        )
         return s
 
     # ----- politics -----
     def politics_train(self) -> Split:
         """Curated: stance, politicians, labelled political tweets, politics newsgroups vs everyday posts."""
         s = Split()
-        for r in self._politics_rows(train=True):
-            s.add(*r)
+        for text, label, source in self._politics_rows(train=True):
+            s.add(text, label, source, REDDIT_POLITICS_WEIGHT if source == "reddit_politics" else 1.0)
         self._augment(
             s,
             {
                 "political": 1,
+                "political_world": 1,
                 "everyday": 0,
                 "community": 0,
+                "family_words": 0,
                 "identity_neutral": 0,
                 "untargeted_swearing": 0,
                 "snark": 0,
@@ -264,6 +361,8 @@ class Corpus:
             ]
             out += [(t, 1, "newsgroups") for t in capped(pol, 1200, 2)]
             out += [(t, 0, "newsgroups") for t in capped(other, 1500, 3)]
+            reddit = [(r["text"], int(r["label"])) for r in self.train_rows("reddit_politics_topic.jsonl")]
+            out += [(t, lab, "reddit_politics") for t, lab in capped(reddit, REDDIT_POLITICS_CAP, 8)]
         # Politicians also post greetings, visits and thanks: only posts that name politics are examples.
         on_topic = OnTopic()
         pos_pol = [r["text"] for r in self.train_rows("politicians_posts.jsonl") if pick(r["text"])]
@@ -335,7 +434,7 @@ class Corpus:
         seen += self.politics_train().texts
         return seen
 
-    def _augment(self, s: Split, files: dict[str, int]) -> None:
+    def _augment(self, s: Split, files: dict[str, int], weight: float = AUGMENT_WEIGHT) -> None:
         for name, label in files.items():
             for text in augment(name):
-                s.add(text, label, f"augment/{name}", AUGMENT_WEIGHT)
+                s.add(text, label, f"augment/{name}", weight)

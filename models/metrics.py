@@ -213,6 +213,9 @@ def validation_report(clf, corpus: Corpus, thresholds: dict[str, float] | None =
         split |= check(name, "politics")[1]
     cats["politics"] = _block(yy, pp, measure, pos_f1, split)
     measure_both("politics", yy, pp, pos_f1, "F1 on the everyday mix, 12% political", "politics_val mix")
+    yy, pp = labelled(corpus.sensitive_val(), "sensitive")
+    split = {"split": "CrisisLex T6 hash-held-out rows (on-topic vs off-topic)"}
+    cats["sensitive"] = _block(yy, pp, "F1 (positive class)", pos_f1, split)
     bench["politics"]["precision"] = cats["politics"]["summary"]["precision"]
     bench["politics"]["recall"] = cats["politics"]["summary"]["recall"]
     return {"benchmarks": bench, "categories": cats, "thresholds": thresholds}

@@ -16,6 +16,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -28,27 +29,54 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from cards import write_cards  # noqa: E402
+from cards import rewrite_from  # noqa: E402
 from clusters import training_texts, word_classes  # noqa: E402
 from data import DEFAULT_DATA, PRIORS, Corpus, Split  # noqa: E402
+from grades import build as build_grades  # noqa: E402
+from grades import write as write_grades  # noqa: E402
 from metrics import f1_pos, macro_f1, validation_report  # noqa: E402
+from yardstick import check_set_report, out_of_domain  # noqa: E402
 
 from auditor.classify.features import DOC_FEATURES, Featuriser  # noqa: E402
 from auditor.classify.lexicon import CLASSES, Lexicons  # noqa: E402
-from auditor.classify.model import CATEGORIES, MODEL_FILE, Classifier  # noqa: E402
+from auditor.classify.model import CATEGORIES, HEADS, MODEL_FILE, Classifier  # noqa: E402
 from auditor.classify.store import read_state  # noqa: E402
+from auditor.textprep import prepare_all  # noqa: E402
 
 SEED = 20261127
-VERSION = "2026.11.27-6"
-# Inverse regularisation per category (chosen on the train split by cross-validation, see cards).
-C = {"politics": 4.0, "profanity": 4.0, "insult": 4.0, "hate": 4.0, "snark": 0.5}
-FEATURISER = {"char_all": False, "char_weight": 1.0}
+VERSION = "2026.12.06-1"
+# Inverse regularisation per head. Snark 2.0 (was 0.5): ROC AUC on the check set 0.736 -> 0.756 and on
+# SemEval irony val 0.667 -> 0.686 with the snark head alone. Hate 1.0 (was 4.0): the same figures, and the
+# fit on 80,000 rows takes a third of the time.
+C = {
+    "politics": 4.0,
+    "profanity": 4.0,
+    "insult": 4.0,
+    "hate": 1.0,
+    "snark": 2.0,
+    "sensitive": 2.0,
+    "threat": 1.0,
+}
+FOLDS = 3  # out-of-fold scores for calibration and thresholds
+# WordLlama word vectors: the first 64 of 256 dimensions (auditor/classify/embedding.py).
+FEATURISER = {"char_all": False, "char_weight": 1.0, "embed_dims": 64}
+# Heads that ignore the word vectors. None: with the snark head alone they raised ROC AUC on the check set
+# 0.726 -> 0.736 and on SemEval irony val 0.652 -> 0.667 (hate: see the cards).
+NO_EMBED: set[str] = set()
 # Vocabulary: word pairs seen in 2+ training texts (3+: about 0.003 lower offensive val F1, noise level).
 VOCAB = {"min_df": 2, "min_df_bigram": 2}
 # Politics is calibrated to the share of political posts in an everyday feed, not the training mix.
 PRIOR = PRIORS
 # The others are calibrated on the out-of-fold scores of the tweets they are measured on.
 CALIBRATE_ON = {"profanity": {"olid"}, "insult": {"olid"}, "hate": {"hateval"}, "snark": {"irony"}}
+# Top-tier rules hold under every policy, so a false one costs most: their thresholds were chosen for
+# precision on the frozen check set (reported as such in the cards). The threat signal at 0.25 (out-of-fold
+# F1 would pick 0.15: 28 of 570 check-set posts wrongly made top tier, 1 at 0.25); the mockery rule (sensitive
+# and snark, insult or profanity) at sensitive 0.5, snark 0.25, insult 0.5 (6 wrong instead of 14 at 0.3).
+TOP_TIER = {"threat": 0.25, "mockery_sensitive": 0.50, "mockery_snark": 0.25, "mockery_insult": 0.50}
+# Own thresholds of the heads that decide top-tier reasons (threat; sensitive x snark/insult/profanity),
+# chosen for F1 on out-of-fold training scores; they hold whatever the policy.
+OWN_THRESHOLD_FOR = ("profanity", "insult", "snark", "sensitive", "threat")
 # Categories whose model ignores the distributional word classes (they helped offensive, not these:
 # snark lost 0.005; politics scored the same F1 and the classes' reshuffles made its everyday checks jump).
 NO_WORD_CLASSES = {"snark", "politics"}
@@ -65,6 +93,8 @@ def unused_columns(feat: Featuriser, cat: str) -> np.ndarray:
     if cat not in SELF_CUES_FOR:
         cols += [feat.off_lex + CLASSES.index("first_person")]
         cols += [feat.off_doc + DOC_FEATURES.index("self_insult")]
+    if cat in NO_EMBED:
+        cols += range(feat.off_embed, feat.off_embed + feat.embed_dims)
     return np.array(cols, dtype=np.int64)
 
 
@@ -75,19 +105,20 @@ def log(msg: str) -> None:
 def category_matrix(feat: Featuriser, texts: list[str], cat: str) -> sp.csr_matrix:
     """The shared features of the texts, with the columns the category does not use zeroed (so their
     weights stay 0)."""
-    x = feat.transform(texts)
+    x = feat.transform(prepare_all(texts))  # as the Classifier reads them (auditor/textprep.py)
     keep = np.ones(x.shape[1])
     keep[unused_columns(feat, cat)] = 0.0
     return (x @ sp.diags(keep)).tocsr()
 
 
 def fit_category(x: sp.csr_matrix, split: Split, c: float, prior: float | None, calib_sources=None):
-    """Logistic regression + isotonic calibration fitted on 5-fold out-of-fold scores of the train split
+    """Logistic regression + isotonic calibration fitted on out-of-fold scores (FOLDS folds) of the train
+    split
     (x: its feature rows)."""
     y = np.array(split.labels)
     sw = np.array(split.weights)
     oof = np.zeros(len(y))
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     for tr, te in folds.split(x, y):
         lr = LogisticRegression(C=c, max_iter=2000, solver="liblinear", class_weight="balanced")
         lr.fit(x[tr], y[tr], sample_weight=sw[tr])
@@ -120,6 +151,9 @@ def decision_thresholds(clf: Classifier, splits: dict[str, Split], oof_p: dict[s
         return np.array(splits[cat].sources) == source
 
     out = {"politics": 0.5}
+    for head in OWN_THRESHOLD_FOR:
+        out[head] = _best(np.array(splits[head].labels), oof_p[head], lambda a, b: f1_pos(a, b)[2])
+    out |= TOP_TIER
     r = rows("snark", "irony")
     out["snark"] = _best(np.array(splits["snark"].labels)[r], oof_p["snark"][r], lambda a, b: f1_pos(a, b)[2])
     r = rows("hate", "hateval")
@@ -156,37 +190,44 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def prepare(data: Path) -> tuple[Lexicons, Corpus, dict[str, Split], Featuriser]:
-    """The lexicons, the corpus, every category's training set and the shared featuriser (vocabulary and
-    word classes fitted on training text only)."""
-    lex = Lexicons.from_folder(HERE / "lexicons")
-    corpus = Corpus(data)
-    log("building training sets")
+def build_splits(lex: Lexicons, corpus: Corpus) -> dict[str, Split]:
+    """Every head's training set (also used by the out-of-domain benchmark)."""
     strong = set(lex.words["profanity_strong"]) | set(lex.words["profanity_mild"])
-    probe = Featuriser(lex, [], np.zeros(0, dtype=np.int64))
-    norm = probe.normaliser
+    norm = Featuriser(lex, [], np.zeros(0, dtype=np.int64)).normaliser
+    you = set(lex.words["second_person"])
 
     def swears(text: str) -> bool:
         return any(w in strong for w in norm.normalise(text).split())
 
-    you = set(lex.words["second_person"])
-
     def addressed(text: str) -> bool:
         return any(w in you for w in norm.normalise(text).split())
 
-    splits = {
+    return {
         "politics": corpus.politics_train(),
         "profanity": corpus.profanity_train(swears),
         "insult": corpus.insult_train(addressed),
         "hate": corpus.hate_train(),
         "snark": corpus.snark_train(),
+        "sensitive": corpus.sensitive_train(),
+        "threat": corpus.threat_train(),
     }
+
+
+def prepare(data: Path) -> tuple[Lexicons, Corpus, dict[str, Split], Featuriser]:
+    """The lexicons, the corpus, every head's training set and the shared featuriser (vocabulary and
+    word classes fitted on training text only)."""
+    lex = Lexicons.from_folder(HERE / "lexicons")
+    corpus = Corpus(data)
+    log("building training sets")
+    splits = build_splits(lex, corpus)
+    probe = Featuriser(lex, [], np.zeros(0, dtype=np.int64))
     for cat, s in splits.items():
         log(f"  {cat}: {len(s)} texts, {sum(s.labels)} positive, sources {sorted(set(s.sources))}")
     log("learning word classes from unlabelled training text")
-    cluster_words, cluster_ids = word_classes(probe.tokens_of_texts(training_texts(corpus)), SEED, log)
+    unlabelled = prepare_all(training_texts(corpus))
+    cluster_words, cluster_ids = word_classes(probe.tokens_of_texts(unlabelled), SEED, log)
     log("fitting the shared vocabulary")
-    vocab_texts = sorted({t for s in splits.values() for t in s.texts})
+    vocab_texts = sorted({t for s in splits.values() for t in prepare_all(s.texts)})
     feat = Featuriser.fit(
         lex, vocab_texts, cluster_words=cluster_words, cluster_ids=cluster_ids, **VOCAB, **FEATURISER
     )
@@ -198,16 +239,31 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the labelled data")
     ap.add_argument("--out", type=Path, default=HERE, help="where to write the models (default: models/)")
+    ap.add_argument("--cards-only", action="store_true", help="rewrite the cards from a kept report.json.tmp")
+    ap.add_argument(
+        "--figures-only",
+        action="store_true",
+        help="keep the model; measure it again (a policy threshold changed), rewrite manifest and cards",
+    )
     args = ap.parse_args(argv)
+    if args.cards_only:
+        rewrite_from(args.out)
+        return 0
+    if args.figures_only:
+        refresh_figures(args.out, args.data)
+        return 0
     started = time.time()
     np.random.seed(SEED)
 
     lex, corpus, splits, feat = prepare(args.data)
+    grades = build_grades(args.data)
+    write_grades(grades)
 
-    coef = np.zeros((feat.n_features, len(CATEGORIES)), dtype=np.float64)
-    intercept = np.zeros(len(CATEGORIES))
+    coef = np.zeros((feat.n_features, len(HEADS)), dtype=np.float64)
+    intercept = np.zeros(len(HEADS))
     calib_x, calib_y, cv, oof_p = [], [], {}, {}
-    for j, cat in enumerate(CATEGORIES):
+    fitted: dict[str, sp.csr_matrix] = {}
+    for j, cat in enumerate(HEADS):
         log(f"training {cat}")
         x = category_matrix(feat, splits[cat].texts, cat)
         lr, iso, oof, y = fit_category(x, splits[cat], C[cat], PRIOR.get(cat), CALIBRATE_ON.get(cat))
@@ -217,11 +273,16 @@ def main(argv: list[str] | None = None) -> int:
         calib_y.append(np.asarray(iso.y_thresholds_, dtype=np.float64))
         cv[cat] = {"train_rows": int(len(y)), "train_positive": int(y.sum())}
         oof_p[cat] = iso.predict(oof)
+        fitted[cat] = x
 
     state = {
         "format": 1,
         "version": VERSION,
         "categories": list(CATEGORIES),
+        "heads": list(HEADS),
+        "grade_words": np.array(list(grades)),
+        "grade_levels": np.array(list(grades.values())),
+        **feat.embedding_state(),
         "lexicons": {name: np.array(lex.words[name]) for name in CLASSES},
         "featuriser": dict(FEATURISER),
         "vocab": np.array(feat.vocab),
@@ -237,11 +298,57 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = decision_thresholds(clf, splits, oof_p)
     log(f"decision thresholds (chosen on out-of-fold training scores): {thresholds}")
     state["decision_thresholds"] = thresholds
-    log("validating")
-    report = validation_report(clf, corpus, thresholds)
+    report = measure(Classifier(state), corpus, splits, fitted)
     write_all(args.out, state, report, splits, cv)
     log(f"done in {time.time() - started:.0f} s")
     return 0
+
+
+def measure(clf: Classifier, corpus: Corpus, splits: dict[str, Split], matrices: dict | None = None) -> dict:
+    """In-source validation, the out-of-domain yardstick and the check set, for the manifest and cards."""
+    log("validating")
+    report = validation_report(clf, corpus, clf.thresholds)
+    log("out-of-domain yardstick: leave-one-source-out refits, and the check set")
+    recipe = sys.modules[__name__]
+    report["out_of_domain"] = out_of_domain(clf, corpus, splits, recipe, log, matrices=matrices)
+    report["check_set"] = check_set_report(clf)
+    report["sources"] = {cat: dict(Counter(s.sources)) for cat, s in splits.items()}
+    return report
+
+
+def refresh_figures(out: Path, data: Path) -> None:
+    """Apply TOP_TIER to the shipped model (a rebuild sets the same), measure it again and rewrite the
+    figures of its manifest and its cards."""
+    import skops.io as sio
+
+    state = read_state(out / MODEL_FILE)
+    thresholds = {str(k): float(v) for k, v in dict(state["decision_thresholds"]).items()}
+    if any(thresholds.get(k) != v for k, v in TOP_TIER.items()):
+        state["decision_thresholds"] = thresholds | TOP_TIER
+        tmp = out / (MODEL_FILE + ".tmp")
+        sio.dump(state, tmp)
+        Classifier(read_state(tmp))
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        manifest["files"][MODEL_FILE] = {"bytes": tmp.stat().st_size, "sha256": sha256(tmp)}
+        manifest["decision_thresholds"] = state["decision_thresholds"]
+        os.replace(tmp, out / MODEL_FILE)
+        text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+        (out / "manifest.json").write_text(text, encoding="utf-8")
+    clf = Classifier.load(out)
+    corpus = Corpus(data)
+    splits = build_splits(clf.featuriser.lex, corpus)
+    report = measure(clf, corpus, splits)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest |= {"metrics": report["benchmarks"], "out_of_domain": report["out_of_domain"]}
+    manifest["check_set"] = report["check_set"]
+    for cat in CATEGORIES:
+        manifest["categories"][cat]["validation"] = report["categories"].get(cat, {}).get("summary")
+    (out / "report.json.tmp").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    tmp_manifest = out / "manifest.json.tmp"
+    tmp_manifest.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp_manifest, out / "manifest.json")
+    rewrite_from(out)
+    (out / "report.json.tmp").unlink()
 
 
 def write_all(out: Path, state: dict, report: dict, splits: dict[str, Split], cv: dict) -> None:
@@ -264,6 +371,8 @@ def write_all(out: Path, state: dict, report: dict, splits: dict[str, Split], cv
         "files": {MODEL_FILE: {"bytes": tmp.stat().st_size, "sha256": sha256(tmp)}},
         "metrics": report["benchmarks"],
         "decision_thresholds": state["decision_thresholds"],
+        "out_of_domain": report["out_of_domain"],
+        "check_set": report["check_set"],
     }
     for cat in CATEGORIES:
         sources = sorted(set(splits[cat].sources))
@@ -272,15 +381,17 @@ def write_all(out: Path, state: dict, report: dict, splits: dict[str, Split], cv
             "features, isotonic calibration",
             "trained_on": sources,
             "card": f"cards/{cat}.md",
-            "validation": report["categories"][cat]["summary"],
+            "validation": report["categories"].get(cat, {}).get("summary"),
             "train_rows": cv[cat]["train_rows"],
             "train_positive": cv[cat]["train_positive"],
         }
-    write_cards(out / "cards", state["version"], report, manifest, splits)
     tmp_manifest = out / "manifest.json.tmp"
     tmp_manifest.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (out / "report.json.tmp").write_text(json.dumps(report, indent=1), encoding="utf-8")
     os.replace(tmp, out / MODEL_FILE)
     os.replace(tmp_manifest, out / "manifest.json")
+    rewrite_from(out)
+    (out / "report.json.tmp").unlink()
 
 
 if __name__ == "__main__":

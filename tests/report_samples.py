@@ -29,10 +29,16 @@ LEXICON: dict[str, tuple[str, float]] = {
 }
 
 
+# profanity word -> its grade, as the shipped model's grade list has them
+GRADED = {"damn": "mild", "crap": "mild", "fucking": "strong"}
+
+
 @dataclass
 class Classification:
     scores: dict[str, float]
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    grades: dict[str, str] = field(default_factory=dict)
+    top_tier: dict[str, str] = field(default_factory=dict)
 
 
 class StubClassifier:
@@ -53,7 +59,10 @@ class StubClassifier:
                 if word in low:
                     scores[cat] = max(scores[cat], score)
                     evidence[cat].append(word)
-            out.append(Classification(scores, {c: v for c, v in evidence.items() if v}))
+            ranks = ("mild", "strong", "severe")
+            graded = [GRADED[w] for w in evidence["profanity"] if w in GRADED]
+            grades = {"profanity": max(graded, key=ranks.index)} if graded else {}
+            out.append(Classification(scores, {c: v for c, v in evidence.items() if v}, grades))
         return out
 
     def info(self) -> dict:

@@ -85,7 +85,8 @@ def _classify_lines(path: Path) -> list[dict]:
 def _check_contract(lines: list[dict], ids: list[str]) -> None:
     assert [line["id"] for line in lines] == ids
     for line in lines:
-        assert set(line) - {"not_assessed"} == {"id", "scores", "flags", "evidence"}
+        assert set(line) - {"not_assessed", "top_tier"} == {"id", "scores", "flags", "evidence", "grades"}
+        assert set(line["grades"]) <= {"profanity"}
         assert list(line["scores"]) == list(CATEGORIES)
         assert all(0.0 <= p <= 1.0 for p in line["scores"].values())
         assert set(line["flags"]) <= set(CATEGORIES)

@@ -113,11 +113,17 @@ def test_mild_self_directed_swearing_never_decides_the_tier(stub, tmp_path):
     result, folder = audit(tmp_path, rows, "--no-pdf")
     s = summary_of(folder)
     assert s["overall"]["tier"] == "clear"
+    # the default policy flags profanity from the "strong" grade up: mild swearing is not even listed
+    assert not s["flagged"]
+    # the family policy flags mild swearing too, and still keeps it out of the tier when self-directed
+    result, folder = audit(tmp_path, rows, "--no-pdf", "--policy", "family")
+    s = summary_of(folder)
+    assert s["overall"]["tier"] == "clear"
     [flag] = s["flagged"]
     assert flag["excluded"].startswith("mild swearing") and not flag["counts_toward_tier"]
     # the same words aimed at someone do count
     rows[0] = _row("1", "Damn you, your build broke mine again, crap crap crap")
-    result, folder = audit(tmp_path, rows, "--no-pdf")
+    result, folder = audit(tmp_path, rows, "--no-pdf", "--policy", "family")
     assert summary_of(folder)["overall"]["tier"] != "clear"
 
 

@@ -80,7 +80,7 @@ def test_a_custom_policy_round_trips(tmp_path):
     p = load_policy(_write(tmp_path, data))
     assert (p.name, p.reposts, p.half_life_days) == ("acme", "count", None)
     assert p.to_dict()["overall"]["rules"]["high"]["high"] == 0.5
-    assert p.overall.caps == {"politics": "medium", "snark": "medium"}
+    assert p.overall.caps == {"politics": "medium", "snark": "medium", "sensitive": "low"}
 
 
 def _broken(mutate):
@@ -98,7 +98,7 @@ def _broken(mutate):
         (_broken(lambda d: d["categories"].pop("hate")), "missing hate"),
         (_broken(lambda d: d["categories"]["insult"].__setitem__("flag_at", 1.5)), "between 0 and 1"),
         (_broken(lambda d: d["categories"]["insult"].__setitem__("flag_at", -0.1)), "between 0 and 1"),
-        (_broken(lambda d: d["categories"]["insult"].__setitem__("high_at", 0.6)), "tiers out of order"),
+        (_broken(lambda d: d["categories"]["insult"].__setitem__("high_at", 0.3)), "tiers out of order"),
         (_broken(lambda d: d["categories"]["insult"].__setitem__("flag_at", "high")), "must be a number"),
         (_broken(lambda d: d["categories"]["insult"].__setitem__("flag_at", True)), "must be a number"),
         (_broken(lambda d: d["categories"]["hate"].update(counts_toward_overall="maybe")), "true or false"),
@@ -134,3 +134,28 @@ def test_unknown_name_and_unreadable_files(tmp_path):
     huge.write_text("# " + "x" * 300_000, encoding="utf-8")
     with pytest.raises(AuditorError, match="too large"):
         load_policy(huge)
+
+
+def test_profanity_grades_per_policy():
+    assert load_policy("family").min_grades == {"profanity": "mild"}
+    assert load_policy("default").min_grades == {"profanity": "strong"}
+    assert load_policy("edgy").min_grades == {"profanity": "severe"}
+    default = load_policy("default")
+    assert default.grade_ok("profanity", "strong") and default.grade_ok("profanity", "severe")
+    assert not default.grade_ok("profanity", "mild")
+    assert not default.grade_ok("profanity", None)  # no graded word present: never profanity
+    assert default.grade_ok("insult", None)  # other categories are not graded
+
+
+@pytest.mark.parametrize(
+    ("category", "grade", "message"),
+    [
+        ("profanity", "awful", "must be one of mild, strong, severe"),
+        ("insult", "mild", "only profanity is graded"),
+    ],
+)
+def test_bad_min_grade_is_one_line_error(tmp_path, category, grade, message):
+    data = _base()
+    data["categories"][category]["min_grade"] = grade
+    with pytest.raises(AuditorError, match=message):
+        load_policy(_write(tmp_path, data))

@@ -109,8 +109,8 @@ def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def test_quiet_classify_prints_nothing_but_results_and_timings_on_request(tmp_path):
     rows = tmp_path / "in.jsonl"
-    rows.write_text("\n".join(json.dumps({"id": str(i), "text": t}) for i, t in
-                              enumerate(["what a fucking mess", "lovely day at the lake", "bonjour à tous"])))
+    texts = ["what a fucking mess", "new recipe for banana bread on the blog", "bonjour à tous"]
+    rows.write_text("\n".join(json.dumps({"id": str(i), "text": t}) for i, t in enumerate(texts)))
     quiet = _cli("classify", str(rows), "--quiet", env={})
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert [json.loads(line)["id"] for line in quiet.stdout.splitlines()] == ["0", "1", "2"]

@@ -4,6 +4,7 @@ import pytest
 
 from auditor.classify import CATEGORIES, Classifier
 from auditor.classify.windows import WINDOW_CHARS, collapse_repeats, scoring_windows
+from auditor.policy import load_policy
 
 FAREWELL = (
     "Thrilled to share that after five wonderful years I am starting a new chapter. "
@@ -60,7 +61,7 @@ def test_length_and_repetition_do_not_flag_friendly_text(clf, text):
 def test_a_risky_sentence_inside_a_long_post_is_still_found(clf):
     text = LUNCH + "Honestly the senator who voted against the climate bill should resign. " + LUNCH
     scores = dict(zip(CATEGORIES, clf.predict_proba([text])[0], strict=True))
-    assert scores["politics"] >= 0.8
+    assert scores["politics"] >= load_policy("default").thresholds["politics"]  # the default policy flags it
     evidence = clf.evidence(text, "politics")
     assert evidence and all(e in text for e in evidence)
     assert set(evidence) & {"senator", "climate", "bill", "climate bill", "resign"}
@@ -72,7 +73,9 @@ def test_repeated_swearing_is_still_profanity(clf):
 
 
 def test_evidence_never_shows_function_words_alone(clf):
+    flag_at = load_policy("family").thresholds  # evidence is shown for flags; the strictest policy's
     for text in ("Huge crowd at the climate march downtown today.", "Oh sure, that will fix everything."):
-        for cat in CATEGORIES:
+        scores = dict(zip(CATEGORIES, clf.predict_proba([text])[0], strict=True))
+        for cat in (c for c in CATEGORIES if scores[c] >= flag_at[c]):
             for phrase in clf.evidence(text, cat):
                 assert phrase.lower() not in {"today", "that", "the", "oh", "about the", "you"}, (cat, phrase)

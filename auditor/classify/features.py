@@ -33,6 +33,7 @@ from auditor.classify.chunkstats import (
     gram_buckets,
     style_counts,
 )
+from auditor.classify.embedding import WordVectors
 from auditor.classify.lexicon import CLASSES, Lexicons
 from auditor.classify.normalise import Normaliser, fold
 from auditor.classify.windows import collapse_mask, window_rows
@@ -144,6 +145,7 @@ class TokenRecords:
 
     def __init__(self, index: dict[str, int], classes_of: dict, cluster_row: dict[str, int]) -> None:
         tokens = list(dict.fromkeys(["\n", "httpurl", *index, *classes_of, *cluster_row]))
+        self.tokens = list(tokens)  # record i is tokens[i]
         self.id = {t: i for i, t in enumerate(tokens)}
         self.unknown = len(tokens)  # the record of every other token
         keys, second = self._keys(tokens)
@@ -212,7 +214,12 @@ class Featuriser:
         cluster_words: Sequence[str] = (),
         cluster_ids: np.ndarray | None = None,
         cluster_weight: float = 1.0,
+        embed_dims: int = 0,
+        embed_vectors: np.ndarray | None = None,
+        embed_sha256: str | None = None,
     ) -> None:
+        """embed_dims > 0 adds that many WordLlama word-vector columns (auditor/classify/embedding.py);
+        embed_vectors: the stored vectors of the known tokens (TokenRecords order), computed if None."""
         self.lex = lex
         self.char_all = char_all  # character n-grams for every word, not only those outside the vocabulary
         self.char_weight = char_weight
@@ -233,7 +240,19 @@ class Featuriser:
         self._records = TokenRecords(self.index, lex.classes_of, self._cluster_row)
         self.off_cluster = self.off_lex + len(CLASSES)
         self.off_hash = self.off_cluster + self.n_clusters
-        self.off_doc = self.off_hash + N_HASH
+        self.off_embed = self.off_hash + N_HASH
+        self.embed_dims = embed_dims
+        self._word_vectors: WordVectors | None = None
+        self._record_vectors = np.zeros((self._records.unknown + 1, embed_dims), dtype=np.float32)
+        if embed_dims:
+            self._word_vectors = WordVectors(embed_dims, embed_sha256)
+            known = self._records.tokens
+            if embed_vectors is not None and len(embed_vectors) == len(known):
+                self._record_vectors[: len(known)] = embed_vectors
+            else:
+                self._record_vectors[: len(known)] = self._word_vectors.vectors(known).astype(np.float16)
+            self._record_vectors[self._records.NEWLINE] = 0.0
+        self.off_doc = self.off_embed + embed_dims
         self.n_features = self.off_doc + len(DOC_FEATURES)
         # may word id i (shifted by 2 so -2/-1 map to False) start / end a known word pair?
         self._starts_pair = np.zeros(self.n_vocab + 2, dtype=bool)
@@ -244,7 +263,21 @@ class Featuriser:
         self._pair_table = KeyTable(self.bigram_keys)
         self._pair_classes = [(CLASSES.index(a), CLASSES.index(b)) for _, a, b in PAIRS]
         self._prewarmed = False
+        # Scoring only (set by project()): word vectors enter as their k category scores per chunk type
+        # (vector @ weights, summed) instead of embed_dims feature entries per word; equal, and much faster.
+        self._embed_coef: np.ndarray | None = None
         self.reset_cache()
+
+    def embedding_state(self) -> dict:
+        """What a model file stores to rebuild the word-vector columns exactly (empty without them)."""
+        if not self.embed_dims or self._word_vectors is None:
+            return {}
+        n = len(self._records.tokens)
+        return {
+            "embed_dims": self.embed_dims,
+            "embed_vectors": self._record_vectors[:n].astype(np.float16),
+            "embed_sha256": self._word_vectors.sha256,
+        }
 
     # ----- vocabulary fitting (training only) -----
     @classmethod
@@ -325,7 +358,7 @@ class Featuriser:
         return sp.csr_matrix((vals, (at, cols)), shape=(len(toks), self.n_features)), wid
 
     def _token_entries(
-        self, toks: list[str], word_at: np.ndarray, rec: np.ndarray
+        self, toks: list[str], word_at: np.ndarray, rec: np.ndarray, embed: bool = True
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
         """Feature entries of the words toks[word_at] (rec: their TokenRecords ids): (word, column, value)
         arrays, the words' vocabulary ids, and (word, lexicon class) pairs. Vocabulary word, hashed character
@@ -354,7 +387,22 @@ class Featuriser:
             at.append(np.repeat(has, levels))
             cols.append(self.off_cluster + self.cluster_ids[where[has]].ravel())
             vals.append(np.full(len(has) * levels, self.cluster_weight))
+        if self.embed_dims and embed:
+            vec = self.word_vectors(toks, word_at, rec, unknown)
+            at.append(np.repeat(np.arange(len(rec)), self.embed_dims))
+            cols.append(np.tile(self.off_embed + np.arange(self.embed_dims), len(rec)))
+            vals.append(vec.ravel().astype(np.float64))
         return np.concatenate(at), np.concatenate(cols), np.concatenate(vals), wid, lexicon
+
+    def word_vectors(
+        self, toks: list[str], word_at: np.ndarray, rec: np.ndarray, unknown: np.ndarray
+    ) -> np.ndarray:
+        """Word vectors of the words toks[word_at] (rec: their records; unknown: where rec is unknown)."""
+        vec = self._record_vectors[rec]
+        unknown_words = [toks[i] for i in word_at[unknown].tolist()]
+        if unknown_words and self._word_vectors is not None:
+            vec[unknown] = self._word_vectors.vectors(unknown_words).astype(np.float16)  # as stored
+        return vec
 
     def bigram_cols(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Feature column of every word pair (a[i], b[i]) of vocabulary ids, -1 for an unknown pair."""
@@ -382,7 +430,14 @@ class Featuriser:
         chunk_of = np.cumsum(newline)[word_at]  # chunk index of every word
         rec = rec[word_at]
         counts[:, 0] = np.bincount(chunk_of, rec == known.url, n)[:n] > 0
-        at, cols, vals, wid, (lex_at, lex_cls) = self._token_entries(toks, word_at, rec)
+        lean = self._embed_coef is not None
+        at, cols, vals, wid, (lex_at, lex_cls) = self._token_entries(toks, word_at, rec, embed=not lean)
+        if lean and self.embed_dims:  # the word vectors' category scores, summed per chunk type
+            unknown = np.flatnonzero(rec == known.unknown)
+            word_scores = self.word_vectors(toks, word_at, rec, unknown).astype(np.float64) @ self._embed_coef
+            per_type = np.zeros((n, word_scores.shape[1]))
+            np.add.at(per_type, chunk_of, word_scores)
+            self._type_embed[start:end] = per_type
         np.add.at(counts, (chunk_of[lex_at], n_counts + lex_cls), 1.0)
         # word pairs inside a chunk ("don't-care", "f*cking-idiot")
         pair_rows, pair_where = self._pairs(wid[:-1], wid[1:], chunk_of[:-1] == chunk_of[1:], chunk_of[:-1])
@@ -439,6 +494,10 @@ class Featuriser:
         counts = np.zeros((size, self._counts.shape[1]), dtype=np.float32)
         counts[:n] = self._counts
         self._counts = counts
+        width = 0 if self._embed_coef is None else self._embed_coef.shape[1]
+        type_embed = np.zeros((size, width))
+        type_embed[:n] = self._type_embed[:n, :width] if self._type_embed.shape[1] == width else 0.0
+        self._type_embed = type_embed
 
     def reset_cache(self) -> None:
         self._types: list[str] = []
@@ -450,6 +509,7 @@ class Featuriser:
         self._len = np.zeros(0, dtype=np.int64)  # characters of each chunk type
         # per type: style counts and lexicon classes, small whole numbers (exact in float32)
         self._counts = np.zeros((0, len(COUNTS) + len(CLASSES)), dtype=np.float32)
+        self._type_embed = np.zeros((0, 0))
         self._grow(_MAX_TYPES + _ROOM)
         self._lookup: dict[str, int] = {}  # chunk types without a chunk key (see _chunk_ids)
         no_keys = np.zeros(0, dtype=np.int64)
@@ -587,7 +647,13 @@ class Featuriser:
         return prod * scale[:, None] + self.doc_features(counts, ntok) @ coef[self.off_doc :], offsets, scale
 
     def project(self, coef: np.ndarray) -> None:
-        """Precompute the category scores of every cached chunk type (done once at model load)."""
+        """Precompute the category scores of every cached chunk type (done once at model load); from here
+        on word vectors are scored through these weights (transform() still builds every feature)."""
+        if self.embed_dims and self._embed_coef is None:
+            self._embed_coef = np.ascontiguousarray(coef[self.off_embed : self.off_doc], dtype=np.float64)
+            self.reset_cache()
+            if self._prewarmed:
+                self.prewarm()
         self._projection(coef)
 
     def _projection(self, coef: np.ndarray) -> np.ndarray:
@@ -600,7 +666,10 @@ class Featuriser:
             self._proj, self._proj_coef, self._proj_rows = base, coef, n_pairs
         n_rows = len(self.bigram_keys) + len(self._types)
         if self._proj_rows < n_rows:
-            block = self.type_matrix(self._proj_rows - len(self.bigram_keys)) @ coef
+            first = self._proj_rows - len(self.bigram_keys)
+            block = self.type_matrix(first) @ coef
+            if self._embed_coef is not None and self.embed_dims:
+                block = block + self._type_embed[first : len(self._types)]
             if n_rows > len(self._proj):
                 grown = np.zeros((max(n_rows, 2 * len(self._proj)), self._proj.shape[1]))
                 grown[: self._proj_rows] = self._proj[: self._proj_rows]
@@ -644,6 +713,16 @@ class Featuriser:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Sparse feature matrix (texts x features), for training."""
+        if self._embed_coef is not None:  # the scoring cache holds no word-vector entries: build afresh
+            lean, self._embed_coef = self._embed_coef, None
+            self.reset_cache()
+            try:
+                return self.transform(texts)
+            finally:
+                self._embed_coef = lean
+                self.reset_cache()
+                if self._prewarmed:
+                    self.prewarm()
         z, scale, ntok, _, counts = self.encode(texts)
         n_pairs = len(self.bigram_keys)
         pairs = sp.csr_matrix(

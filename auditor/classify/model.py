@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from auditor import timings
-from auditor.categories import CATEGORIES
+from auditor.categories import CATEGORIES, GRADES
 from auditor.classify.evidence import Explainer
 from auditor.classify.features import Featuriser
 from auditor.classify.lexicon import Lexicons
@@ -22,6 +22,11 @@ from auditor.errors import AuditorError
 from auditor.textprep import prepare, prepare_all, source_phrases
 
 MODEL_FILE = "classifier.skops"
+#: Model columns: the categories, then signals that are not categories of their own.
+SIGNALS: tuple[str, ...] = ("threat",)
+HEADS: tuple[str, ...] = (*CATEGORIES, *SIGNALS)
+# Strong words that are also names or plain words when written as a name ("Moby Dick", "Dick Van Dyke").
+_NAME_LIKE = frozenset({"dick", "cock", "willy", "fanny", "johnson", "knob", "pussy", "prick", "bugger"})
 
 
 @dataclass
@@ -30,6 +35,12 @@ class Classification:
 
     scores: dict[str, float]
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    #: profanity grade ("mild" | "strong" | "severe") when a graded word is present (any spelling)
+    grades: dict[str, str] = field(default_factory=dict)
+    #: scores of the signals that are not categories ("threat")
+    signals: dict[str, float] = field(default_factory=dict)
+    #: reasons this post is top tier whatever the policy: "threat" (insult), "mockery" (sensitive)
+    top_tier: dict[str, str] = field(default_factory=dict)
 
 
 def _sha256(path: Path) -> str:
@@ -57,13 +68,26 @@ class Classifier:
             cluster_words=[str(w) for w in state.get("cluster_words", ())],
             cluster_ids=state.get("cluster_ids"),
             cluster_weight=float(options.get("cluster_weight", 1.0)),
+            embed_dims=int(state.get("embed_dims", 0)),
+            embed_vectors=state.get("embed_vectors"),
+            embed_sha256=str(state["embed_sha256"]) if "embed_sha256" in state else None,
         )
+        self.heads: tuple[str, ...] = tuple(state.get("heads", CATEGORIES))
+        self.grades: dict[str, str] = dict(
+            zip(map(str, state.get("grade_words", ())), map(str, state.get("grade_levels", ())), strict=True)
+        )
+        self.thresholds: dict[str, float] = {
+            str(k): float(v) for k, v in dict(state.get("decision_thresholds", {})).items()
+        }
         self.coef = np.asarray(state["coef"], dtype=np.float64)
         self.intercept = np.asarray(state["intercept"], dtype=np.float64)
         self.calib_x = [np.asarray(a, dtype=np.float64) for a in state["calib_x"]]
         self.calib_y = [np.asarray(a, dtype=np.float64) for a in state["calib_y"]]
-        if self.coef.shape != (self.featuriser.n_features, len(CATEGORIES)):
+        if not set(CATEGORIES) <= set(self.heads):
+            raise ValueError(f"model lacks categories {sorted(set(CATEGORIES) - set(self.heads))}")
+        if self.coef.shape != (self.featuriser.n_features, len(self.heads)):
             raise ValueError(f"coefficient matrix has shape {self.coef.shape}")
+        self.featuriser.project(self.coef)  # scoring mode first, so the vocabulary is cached once, lean
         self.featuriser.prewarm()
         self.featuriser.project(self.coef)
         self.explainer = Explainer(self.featuriser, self.coef)
@@ -104,10 +128,10 @@ class Classifier:
         }
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
-        """Raw linear scores (n, k): one shared vectorisation, one sparse product for all categories."""
+        """Raw linear scores (n, heads): one shared vectorisation, one sparse product for all heads."""
         texts = prepare_all(texts)  # as a reader sees them: auditor/textprep.py
         if not texts:
-            return np.zeros((0, len(CATEGORIES)))
+            return np.zeros((0, len(self.heads)))
         return self._rows(texts)[0]
 
     def _rows(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -127,8 +151,38 @@ class Classifier:
         return np.clip(out, 0.0, 1.0)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated probabilities, shape (n, k), columns in CATEGORIES order."""
+        """Calibrated probabilities, shape (n, 6), columns in CATEGORIES order."""
+        return self.predict_heads(texts)[:, : len(CATEGORIES)]
+
+    def predict_heads(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities of every head (categories, then SIGNALS)."""
         return self.calibrate(self.decision_function(texts))
+
+    def profanity_grade(self, text: str) -> str | None:
+        """The highest grade of the graded words in the text, read as the featuriser reads them (masked,
+        spaced and stretched spellings undone); None if it has none. A name-like word written as part of a
+        name ("Moby Dick") is not graded."""
+        if not self.grades:
+            return None
+        best = -1
+        text = prepare(text)  # emoji read as words, spelled-out letters joined, look-alikes folded
+        chunks = text.split()
+        names: set[str] = set()
+        for i, chunk in enumerate(chunks):
+            for tok in self.featuriser.tokens_of_texts([chunk])[0]:
+                word = self.featuriser.lex.canonical(tok) or tok
+                grade = self.grades.get(word)
+                if grade is not None and word in _NAME_LIKE and _in_name(chunks, i):
+                    names.add(word)
+                elif grade is not None:
+                    best = max(best, GRADES.index(grade))
+        if best < 0:  # letters spaced out across chunks ("s h i t") are read from the whole text
+            for tok in self.featuriser.tokens_of_texts([text])[0]:
+                word = self.featuriser.lex.canonical(tok) or tok
+                if (grade := self.grades.get(word)) is not None and word not in names:
+                    best = max(best, GRADES.index(grade))
+        return GRADES[best] if best >= 0 else None
+
 
     def classify(
         self,
@@ -144,9 +198,14 @@ class Classifier:
         with timings.phase("score"):
             read = prepare_all(texts)  # as a reader sees them: auditor/textprep.py
             raw, rows, offsets, scale = self._rows(read)
-            probs = self.calibrate(raw)
+            heads = self.calibrate(raw)
+        n_cat = len(CATEGORIES)
+        probs = heads[:, :n_cat]
+        top = [self._top_tier(p, h) for p, h in zip(probs.tolist(), heads[:, n_cat:].tolist(), strict=True)]
         limits = np.array([0.5 if thresholds is None else float(thresholds.get(c, 1.01)) for c in CATEGORIES])
         over = probs >= limits
+        for i, reasons in enumerate(top):  # a top-tier category is shown whatever the policy
+            over[i, [CATEGORIES.index(c) for c in reasons]] = True
         if explain is not None:
             over &= np.asarray(explain, dtype=bool)[:, None]
         todo = np.flatnonzero(over.any(axis=1)).tolist()
@@ -154,10 +213,35 @@ class Classifier:
             found = self._explain(read, todo, over, rows, offsets, scale)
             evidence = {i: {c: source_phrases(phrases, texts[i]) for c, phrases in ev.items()}  # as written
                         for i, ev in zip(todo, found, strict=True)}
-        return [
-            Classification({c: float(p) for c, p in zip(CATEGORIES, row, strict=True)}, evidence.get(i, {}))
-            for i, row in enumerate(probs.tolist())
-        ]
+        out = []
+        for i, row in enumerate(probs.tolist()):
+            grade = self.profanity_grade(texts[i]) if over[i, CATEGORIES.index("profanity")] else None
+            signals = {h: float(p) for h, p in zip(self.heads[n_cat:], heads[i, n_cat:], strict=True)}
+            out.append(
+                Classification(
+                    {c: float(p) for c, p in zip(CATEGORIES, row, strict=True)},
+                    evidence.get(i, {}),
+                    {"profanity": grade} if grade else {},
+                    signals,
+                    top[i],
+                )
+            )
+        return out
+
+    def _top_tier(self, probs: list[float], signals: list[float]) -> dict[str, str]:
+        """Reasons a post is top tier under every policy, at the model's own thresholds: a threat (insult),
+        or sensitive together with snark, insult or profanity (mockery of a tragedy)."""
+        own = {h: self.thresholds.get(h, 0.5) for h in self.heads} | self.thresholds
+        scores = dict(zip(CATEGORIES, probs, strict=True)) | dict(zip(self.heads[len(CATEGORIES) :], signals,
+                                                                       strict=True))
+        top: dict[str, str] = {}
+        if scores.get("threat", 0.0) >= own.get("threat", 0.5):
+            top["insult"] = "threat"
+        if scores["sensitive"] >= own.get("mockery_sensitive", own["sensitive"]) and any(
+            scores[c] >= own.get(f"mockery_{c}", own[c]) for c in ("snark", "insult", "profanity")
+        ):
+            top["sensitive"] = "mockery"
+        return top
 
     def _explain(
         self, texts: list[str], todo: list[int], over: np.ndarray, rows: np.ndarray, offsets: np.ndarray,
@@ -185,16 +269,26 @@ class Classifier:
             phrases: dict[int, list[str]] = {}
             while len(phrases) < int(over[i].sum()):
                 phrases.update(next(found))
-            out.append({CATEGORIES[j]: phrases[j] for j in sorted(phrases)})
+            out.append({self.heads[j]: phrases[j] for j in sorted(phrases)})
         return out
 
     def evidence(self, text: str, category: str, k: int = 3) -> list[str]:
         """Phrases of `text` behind the category's score: present units with the largest contributions."""
-        if category not in CATEGORIES:
+        if category not in self.heads:
             raise ValueError(f"unknown category {category!r}")
         text = text or ""
         read = prepare(text)
         _, rows, offsets, scale = self._rows([read])
-        over = np.array([[c == category for c in CATEGORIES]])
+        over = np.array([[c == category for c in self.heads]])
         phrases = self._explain([read], [0], over, rows, offsets, scale, k)[0][category]
         return source_phrases(phrases, text)  # as written in the post
+
+
+def _in_name(chunks: list[str], i: int) -> bool:
+    """Is chunks[i] a Capitalised word next to another Capitalised word (part of a name)?"""
+
+    def cap(j: int) -> bool:
+        w = chunks[j].strip(".,!?;:'\"()") if 0 <= j < len(chunks) else ""
+        return len(w) > 1 and w[0].isupper() and w[1:].islower()
+
+    return cap(i) and (cap(i - 1) or cap(i + 1))

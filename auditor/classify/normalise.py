@@ -106,6 +106,10 @@ _MASK = re.compile(r"[*#]+")
 _LETTER = re.compile("[a-z]")
 _MARKED = re.compile(r"[@$*#!0-9|+]")
 _RUNS = re.compile(r"([a-z])\1{2,}")
+# A hyphenated word ("in-laws", "mother-in-law", "by-election") is one token: its parts are joined by "_",
+# which the tokeniser keeps inside a word, unless a part is a swear word, slur or insult ("f*cking-idiot").
+_COMPOUND = re.compile(r"(?<![a-z0-9_'])[a-z0-9]+(?:-[a-z0-9]+)+(?![a-z0-9_'])")
+_KEEP_SPLIT = ("profanity_strong", "profanity_mild", "slurs", "insult_words")
 
 
 def lines_for_steps(j: Joined) -> list[np.ndarray]:
@@ -147,6 +151,7 @@ def lines_for_steps(j: Joined) -> list[np.ndarray]:
         # spaced letters too ("a_s_s*" becomes "ass*")
         "obfuscated": np.union1d(lines(obfuscated | spaced | (raw > 127)), glued),
         "stretched": lines(triple),
+        "compound": lines(raw == 45),
     }
     return [found[name] for name in STEP_NAMES]
 
@@ -230,7 +235,8 @@ def _decode_obfuscated(word: str, lex: Lexicons) -> str | None:
 
 
 Step = tuple[re.Pattern[str], "str | Callable[[re.Match[str]], str]"]
-STEP_NAMES = ("url", "long_mention", "mention", "spaced", "obfuscated", "stretched")  # in the order applied
+# in the order applied
+STEP_NAMES = ("url", "long_mention", "mention", "spaced", "obfuscated", "stretched", "compound")
 
 
 def _steps(lex: Lexicons) -> list[Step]:
@@ -268,7 +274,14 @@ def _steps(lex: Lexicons) -> list[Step]:
         word = m.group()
         return lex.canonical(word) or _RUNS.sub(_two, word)
 
+    split_words = {w for name in _KEEP_SPLIT for w in lex.words[name]}
+
+    def compound(m: re.Match[str]) -> str:
+        parts = m.group().split("-")
+        return m.group() if any(lex.canonical(p) in split_words for p in parts) else "_".join(parts)
+
     steps = {
+        "compound": (_COMPOUND, compound),
         "url": (_URL, " httpurl "),
         "long_mention": (_LONG_MENTION, " @user "),
         "mention": (_MENTION, mention),

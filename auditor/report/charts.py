@@ -17,6 +17,7 @@ COLORS: dict[str, str] = {
     "insult": "#cf3e36",
     "hate": "#7b1d5e",
     "snark": "#2a9485",
+    "sensitive": "#5b6472",
 }
 NOT_ASSESSED_COLOR = "#b45309"
 # Presentation attributes, not classes: WeasyPrint's SVG renderer does not apply page CSS inside <svg>.

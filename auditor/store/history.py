@@ -83,7 +83,9 @@ class CachedClassifier:
         fresh = self.base.classify([texts[i] for i in todo], thresholds=thresholds) if todo else []
         for i, res in zip(todo, fresh, strict=True):
             self.known[hashes[i]] = (
-                {c: float(v) for c, v in res.scores.items()},
+                {c: float(v) for c, v in res.scores.items()}
+                # the profanity grade and top-tier reasons travel with the scores (same JSON column)
+                | {"_grades": dict(res.grades), "_top_tier": dict(res.top_tier)},
                 {c: list(v) for c, v in res.evidence.items()},
             )
         self.reused += len(texts) - len(todo)
@@ -91,12 +93,14 @@ class CachedClassifier:
         out = []
         for text, h in zip(texts, hashes, strict=True):
             scores, evidence = self.known[h]
+            top = dict(scores.get("_top_tier") or {})
             ev = {
                 c: evidence.get(c) or self.base.evidence(text, c)
                 for c in CATEGORIES
-                if scores[c] >= limits[c]
+                if scores[c] >= limits[c] or c in top
             }
-            out.append(Classification(dict(scores), ev))
+            plain = {c: float(scores[c]) for c in CATEGORIES}
+            out.append(Classification(plain, ev, grades=dict(scores.get("_grades") or {}), top_tier=top))
         return out
 
 
