@@ -71,9 +71,14 @@ PRIOR = PRIORS
 CALIBRATE_ON = {"profanity": {"olid"}, "insult": {"olid"}, "hate": {"hateval"}, "snark": {"irony"}}
 # Top-tier rules hold under every policy, so a false one costs most: their thresholds were chosen for
 # precision on the frozen check set (reported as such in the cards). The threat signal at 0.25 (out-of-fold
-# F1 would pick 0.15: 28 of 570 check-set posts wrongly made top tier, 1 at 0.25); the mockery rule (sensitive
-# and snark, insult or profanity) at sensitive 0.5, snark 0.25, insult 0.5 (6 wrong instead of 14 at 0.3).
-TOP_TIER = {"threat": 0.25, "mockery_sensitive": 0.50, "mockery_snark": 0.25, "mockery_insult": 0.50}
+# F1 would pick 0.15: 28 of 570 check-set posts wrongly made top tier, 1 at 0.25), and only with an insult
+# score of 0.35 beside it (template posts like "Long walk after work. Needed that." reached 0.25 alone; with
+# it 7 of 24 check-set threats, 0 false, 1 of 3,000 emoji tweets; without 10, 1 and 6). The mockery rule
+# (sensitive and snark, insult or profanity) at sensitive 0.6, snark 0.35, insult and profanity 0.7: 10 of 27
+# check-set tragedy jokes, 2 other posts (at 0.5 / 0.25 / 0.5: 12 and 6, the 6 mostly sincere condolences
+# and household mishaps such as a leaky roof in the rain; 0.7 of 3,000 emoji tweets per thousand either way).
+TOP_TIER = {"threat": 0.25, "threat_insult": 0.35, "mockery_sensitive": 0.60, "mockery_snark": 0.35,
+            "mockery_insult": 0.70, "mockery_profanity": 0.70}
 # Own thresholds of the heads that decide top-tier reasons (threat; sensitive x snark/insult/profanity),
 # chosen for F1 on out-of-fold training scores; they hold whatever the policy.
 OWN_THRESHOLD_FOR = ("profanity", "insult", "snark", "sensitive", "threat")

@@ -128,3 +128,11 @@ def test_love_alone_does_not_make_snark(clf):
 def test_sarcasm_at_an_employer_is_flagged_at_default(clf):
     text = "Oh fantastic, another unpaid overtime weekend. Truly the best employer in the world 🙃"
     assert "snark" in tiers(clf, text)
+
+
+def test_harmless_template_posts_are_never_top_tier_threats(clf):
+    texts = ["Long walk around the north trail after work. Needed that.",
+             "Our spring launch sold out in four hours. I need a nap and a sandwich.",
+             "Made a frittata tonight. Ten out of ten, would cook again."]
+    for text, res in zip(texts, clf.classify(texts), strict=True):
+        assert "insult" not in res.top_tier, text

@@ -24,6 +24,9 @@ from auditor.textprep import prepare, prepare_all, source_phrases
 MODEL_FILE = "classifier.skops"
 #: Model columns: the categories, then signals that are not categories of their own.
 SIGNALS: tuple[str, ...] = ("threat",)
+#: The insult score a threat signal needs beside it to make a post top tier, for models whose state does
+#: not carry ``threat_insult`` (models/train.py TOP_TIER says how it was chosen).
+THREAT_INSULT = 0.35
 HEADS: tuple[str, ...] = (*CATEGORIES, *SIGNALS)
 # Strong words that are also names or plain words when written as a name ("Moby Dick", "Dick Van Dyke").
 _NAME_LIKE = frozenset({"dick", "cock", "willy", "fanny", "johnson", "knob", "pussy", "prick", "bugger"})
@@ -235,7 +238,11 @@ class Classifier:
         scores = dict(zip(CATEGORIES, probs, strict=True)) | dict(zip(self.heads[len(CATEGORIES) :], signals,
                                                                        strict=True))
         top: dict[str, str] = {}
-        if scores.get("threat", 0.0) >= own.get("threat", 0.5):
+        # a threat is aimed at someone: the insult head must agree too (alone, the threat head, learnt from
+        # few examples, put template posts like "Long walk after work. Needed that." at the top tier)
+        if scores.get("threat", 0.0) >= own.get("threat", 0.5) and scores["insult"] >= own.get(
+            "threat_insult", THREAT_INSULT
+        ):
             top["insult"] = "threat"
         if scores["sensitive"] >= own.get("mockery_sensitive", own["sensitive"]) and any(
             scores[c] >= own.get(f"mockery_{c}", own[c]) for c in ("snark", "insult", "profanity")
