@@ -13,6 +13,7 @@ from report_samples import NOW, StubClassifier, fake_assess_languages, post, sam
 
 import auditor.scoring as scoring
 from auditor import progress
+from auditor.cleanup import plan_groups
 from auditor.errors import AuditorError
 from auditor.policy import load_policy
 from auditor.report import render_html, write_report
@@ -46,6 +47,24 @@ def test_pdf_version_shows_the_worst_n_and_says_how_many_are_left_out():
     assert "left out here" not in html
     assert ".post-head, .chips, .post-foot { display: block; }" in pdf_html
     assert ".post-head, .chips, .post-foot { display: block; }" not in html
+
+
+def test_pdf_version_caps_the_not_assessed_list_and_the_clean_up_plan():
+    summary, assessments = build(30)
+    summary["not_assessed"] = [{"id": f"n{i}", "language_name": "French", "date": None, "account": "@jordan",
+                                "text": f"bonjour numéro {i}", "url": f"https://x.com/jordan/status/{i}"}
+                               for i in range(40)]
+    summary["cleanup"] = plan_groups(summary)
+    plan_rows = sum(len(g["posts"]) for g in summary["cleanup"])
+    assert plan_rows > 5
+    pdf_html = render_html(summary, assessments, pdf_max_cards=5)
+    html = render_html(summary, assessments)
+    unread = pdf_html.split('class="unread-list"')[1].split("</table>")[0]
+    assert unread.count("<tr>") == 1 + 5 and "Showing 5 of 40" in pdf_html  # header row + 5
+    assert html.split('class="unread-list"')[1].split("</table>")[0].count("<tr>") == 1 + 40
+    plan = pdf_html.split('class="cleanup"')[1].split("</section>")[0]
+    assert plan.count("<li>") <= 5 * len(summary["cleanup"]) and "cleanup.csv lists them all" in plan
+    assert html.split('class="cleanup"')[1].split("</section>")[0].count("<li>") == plan_rows
 
 
 def test_pdf_file_says_how_many_are_left_out(tmp_path):

@@ -224,9 +224,12 @@ def render_html(
     summary: Mapping[str, Any], assessments: Sequence[Any] | None = None, pdf_max_cards: int | None = None
 ) -> str:
     """The self-contained HTML report. Everything shown comes from ``summary`` (summary.json). With
-    ``pdf_max_cards`` it is the PDF's version: at most that many cards per section, laid out for print
-    (reports/pdf.css)."""
+    ``pdf_max_cards`` it is the PDF's version: at most that many cards per section, not-assessed posts and
+    clean-up rows per group, laid out for print (reports/pdf.css)."""
     limit = MAX_CARDS if pdf_max_cards is None else pdf_max_cards
+    # the PDF lists as many not-assessed posts and plan rows as cards: long tables are most of its layout time
+    unread_rows = MAX_NOT_ASSESSED_ROWS if pdf_max_cards is None else pdf_max_cards
+    plan_rows = MAX_PLAN_ROWS if pdf_max_cards is None else pdf_max_cards
     sections = []
     budget = MAX_REPORT_CHARS  # post text shown in all cards together: the PDF stays a readable size
     for key in ("authored", "repost", "deleted"):
@@ -240,7 +243,7 @@ def render_html(
     top = [_card(by_id[i]) for i in summary.get("overall", {}).get("top", []) if i in by_id]
     cover = summary.get("overall", {}).get("coverage") or {}
     unread = [{**e, "href": safe_url(e.get("url")), "date_text": nice_date(e.get("date"))}
-              for e in summary.get("not_assessed", [])[:MAX_NOT_ASSESSED_ROWS]]
+              for e in summary.get("not_assessed", [])[:unread_rows]]
     template = _environment().get_template("report.html.j2")
     return template.render(
         top=top,
@@ -248,7 +251,7 @@ def render_html(
         unread=unread,
         unread_total=len(summary.get("not_assessed", [])),
         cleanup=[{**g, "total": len(g["posts"]),
-                  "posts": [{**p, "href": safe_url(p.get("url"))} for p in g["posts"][:MAX_PLAN_ROWS]]}
+                  "posts": [{**p, "href": safe_url(p.get("url"))} for p in g["posts"][:plan_rows]]}
                  for g in summary.get("cleanup") or []],
         audit=summary.get("audit") or {},
         topic_labels={**LABELS, **TOPIC_LABELS},
