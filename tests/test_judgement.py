@@ -136,3 +136,9 @@ def test_harmless_template_posts_are_never_top_tier_threats(clf):
              "Made a frittata tonight. Ten out of ten, would cook again."]
     for text, res in zip(texts, clf.classify(texts), strict=True):
         assert "insult" not in res.top_tier, text
+
+
+def test_profanity_grade_reads_every_chunk_at_once_and_empty_text_has_none(clf):
+    assert clf.featuriser.tokens_of_texts(["", "   "]) == [[], []]
+    assert clf.profanity_grade("") is None
+    assert clf.profanity_grade("well damn, that fucking printer") == "strong"

@@ -315,7 +315,8 @@ class Featuriser:
         normalised once)."""
         split = [self._joined_chunks(t.split()) for t in texts]
         distinct = list(dict.fromkeys(c for chunks in split for c in chunks))
-        normalised = self.normaliser.normalise_many(distinct).split("\n")
+        # a batch of texts without words has no chunks: nothing to normalise
+        normalised = self.normaliser.normalise_many(distinct).split("\n") if distinct else []
         of_chunk = dict(zip(distinct, map(TOKEN_RE.findall, normalised), strict=True))
         return [[t for c in chunks for t in of_chunk[c]] for chunks in split]
 

@@ -171,8 +171,8 @@ class Classifier:
         text = prepare(text)  # emoji read as words, spelled-out letters joined, look-alikes folded
         chunks = text.split()
         names: set[str] = set()
-        for i, chunk in enumerate(chunks):
-            for tok in self.featuriser.tokens_of_texts([chunk])[0]:
+        for i, tokens in enumerate(self.featuriser.tokens_of_texts(chunks)):  # all chunks in one batch
+            for tok in tokens:
                 word = self.featuriser.lex.canonical(tok) or tok
                 grade = self.grades.get(word)
                 if grade is not None and word in _NAME_LIKE and _in_name(chunks, i):
