@@ -142,8 +142,9 @@ def audit(
         load_preset(preset)
     if demo:
         specs.append(demo_source())
-    extra = {"mode": mode, "preset": preset, "consent": consent, "notes_path": notes,
-             "since": _date(since, "--since"), "warn": _warn}
+    options = {"person": person, "policy_path": policy, "pdf": pdf, "progress": _status, "mode": mode,
+               "preset": preset, "consent": consent, "notes_path": notes, "since": _date(since, "--since"),
+               "warn": _warn}
     if store:
         from auditor.store import PersonHistory, check_quarter, default_quarter, store_url
         from auditor.store.db import opened_store
@@ -151,10 +152,9 @@ def audit(
         quarter = check_quarter(quarter or default_quarter())
         with opened_store(store_url(out, db)) as opened, opened.run_lock():
             history = PersonHistory(opened, quarter, progress=_status)
-            outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status,
-                                history=history, **extra)
+            outcome = run_audit(specs, out, history=history, **options)
     else:
-        outcome = run_audit(specs, out, person=person, policy_path=policy, pdf=pdf, progress=_status, **extra)
+        outcome = run_audit(specs, out, **options)
     tier = outcome.summary["overall"]["tier"]
     for path in outcome.files:
         typer.echo(str(path))
