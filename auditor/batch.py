@@ -18,6 +18,11 @@ from auditor.store.records import finished_people, record_failure
 
 #: Post text is kept this long in the store (``auditor purge`` removes it sooner); counts and hashes stay.
 RETENTION_DAYS = 365
+#: Each person's PDF in a roster shows at most this many flagged posts per section, worst first
+#: (``--pdf-cards`` changes it; the policy's ``pdf_max_cards`` when lower). The PDF is what a manager
+#: reads; the HTML report, flagged.csv and summary.json list every post. Each card costs about 0.05 s of
+#: WeasyPrint per PDF.
+ROSTER_PDF_CARDS = 10
 STAGES = ("read", "classify", "store", "report")
 _STAGE_WORDS = {
     "reading": "read",
@@ -38,6 +43,7 @@ class PersonTask:
     db_url: str
     pdf: bool
     folder: str
+    pdf_cards: int | None = ROSTER_PDF_CARDS
 
 
 @dataclass
@@ -148,6 +154,7 @@ def audit_person(task: PersonTask) -> PersonResult:
                 classifier=_loaded_models(),
                 history=history,
                 folder_name=task.folder,
+                pdf_cards=task.pdf_cards,
                 **_forwarded(e),
             )
         timer.stop()
@@ -232,9 +239,11 @@ def run_roster(
     workers: int | None = None,
     scheduler: str | None = None,
     pdf: bool = True,
+    pdf_cards: int | None = None,
     display: Any = None,
 ) -> RosterOutcome:
-    """Audit everyone on the roster for the quarter; resume a stopped run; write the team summary."""
+    """Audit everyone on the roster for the quarter; resume a stopped run; write the team summary.
+    ``pdf_cards``: flagged posts per section in each person's PDF (default ROSTER_PDF_CARDS)."""
     from auditor.team_summary import write_team_summary
 
     entries = load_roster(roster)  # every problem reported before anything runs
@@ -247,8 +256,11 @@ def run_roster(
         with store.run_lock():
             folders = folder_names(entries)
             done = finished_people(store, quarter, entries, out, folders)
+            cards = ROSTER_PDF_CARDS if pdf_cards is None else pdf_cards
             tasks = [
-                PersonTask(e, quarter, str(out), url, pdf, folders[e.id]) for e in entries if e.id not in done
+                PersonTask(e, quarter, str(out), url, pdf, folders[e.id], cards)
+                for e in entries
+                if e.id not in done
             ]
             if display is not None:
                 display.start(tasks, len(done))

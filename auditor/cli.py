@@ -71,6 +71,9 @@ def audit(
     policy: Annotated[str | None, typer.Option(
         help="Brand policy: a YAML file, or a shipped one (default, family, edgy).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf.")] = True,
+    pdf_cards: Annotated[int | None, typer.Option(min=0, help=(
+        "At most N flagged posts per section in the PDF (the policy's pdf_max_cards when lower; "
+        "a roster defaults to 10). The HTML, CSV and JSON list them all."))] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Audit the shipped demo archive.")] = False,
     mode: Annotated[str, typer.Option(
         help="self: everything, with a clean-up plan (default). hr: needs consent; shows what --preset "
@@ -119,7 +122,7 @@ def audit(
     if roster is not None:
         if sources or person_file or demo or person:
             raise AuditorError("--roster", "takes the people from the roster; no SOURCE, --person or --demo")
-        _audit_roster(roster, quarter, out, db, workers, scheduler, pdf)
+        _audit_roster(roster, quarter, out, db, workers, scheduler, pdf, pdf_cards)
         return
     specs = list(sources or [])
     consent_raw, consent_where = None, "consent"
@@ -144,7 +147,7 @@ def audit(
         specs.append(demo_source())
     options = {"person": person, "policy_path": policy, "pdf": pdf, "progress": _status, "mode": mode,
                "preset": preset, "consent": consent, "notes_path": notes, "since": _date(since, "--since"),
-               "warn": _warn}
+               "warn": _warn, "pdf_cards": pdf_cards}
     if store:
         from auditor.store import PersonHistory, check_quarter, default_quarter, store_url
         from auditor.store.db import opened_store
@@ -215,7 +218,7 @@ def presets() -> None:
         hidden = ", ".join(f"{k} {v}" for k, v in p.display.items() if v != "show") or "shows everything"
         typer.echo(f"{name:8} {p.description} [{hidden}]")
 def _audit_roster(roster: Path, quarter: str | None, out: Path, db: str | None, workers: int | None,
-                  scheduler: str | None, pdf: bool) -> None:
+                  scheduler: str | None, pdf: bool, pdf_cards: int | None) -> None:
     """A roster run: exit 0 when everyone was audited, 4 when some failed and the rest finished."""
     import time
 
@@ -226,7 +229,7 @@ def _audit_roster(roster: Path, quarter: str | None, out: Path, db: str | None, 
     started = time.perf_counter()
     display = RosterDisplay(err, live=err.is_terminal)
     outcome = run_roster(roster, quarter or default_quarter(), out, db=db, workers=workers,
-                         scheduler=scheduler, pdf=pdf, display=display)
+                         scheduler=scheduler, pdf=pdf, pdf_cards=pdf_cards, display=display)
     if outcome.results:
         err.print(timings_table(outcome.results, time.perf_counter() - started))
     for path in outcome.files:

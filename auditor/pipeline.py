@@ -165,6 +165,7 @@ def run_audit(
     classifier: Any | None = None,
     history: Any | None = None,
     folder_name: str | None = None,
+    pdf_cards: int | None = None,
 ) -> AuditOutcome:
     """Audit one person across all their SOURCEs and write ``out/<person>/`` atomically.
 
@@ -173,7 +174,8 @@ def run_audit(
     leaves older posts out; ``notes_path`` adds reviewer notes. ``warn`` gets non-fatal problems.
     ``classifier``: models already loaded (a batch loads them once per worker). ``history``: the store's hooks
     (auditor.store.history.PersonHistory) that reuse classifications, keep dismissed flags dismissed and
-    record the audit. ``folder_name``: the report folder instead of one made from the name.
+    record the audit. ``folder_name``: the report folder instead of one made from the name. ``pdf_cards``: at
+    most this many flagged posts per section in the PDF (the policy's ``pdf_max_cards`` when that is lower).
     """
     from auditor.classify import Classifier
     from auditor.notes import load_notes
@@ -255,7 +257,8 @@ def run_audit(
         if progress:
             progress(f"writing {folder}")
         with atomic_dir(folder) as tmp:
-            written = write_report(summary, assessments, tmp, pdf=pdf, pdf_max_cards=policy.pdf_max_cards)
+            cards = policy.pdf_max_cards if pdf_cards is None else min(pdf_cards, policy.pdf_max_cards)
+            written = write_report(summary, assessments, tmp, pdf=pdf, pdf_max_cards=cards)
             names = [p.name for p in written]
     finally:
         gc.unfreeze()  # a batch of audits in one process must not keep this one's objects out of collection
