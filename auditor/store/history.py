@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -44,35 +44,48 @@ def text_hash(text: str) -> str:
 
 
 class CachedClassifier:
-    """The model, asked only about texts the store has no classification for under this model version."""
+    """The model, asked only about texts the store has no classification for under this model version.
+
+    Stored scores are read for every text; stored evidence only for the texts the policy flags (about one in
+    ten) and for new posts that reuse another post's classification."""
 
     def __init__(self, base: Any, store: Store) -> None:
         self.base = base
         self.store = store
         self.version: str = base.version
-        self.known: dict[str, tuple[dict[str, float], dict[str, list[str]]]] = {}
+        self.known: dict[str, dict[str, Any]] = {}  # text hash -> scores (with _grades, _top_tier)
+        self.evidence: dict[str, dict[str, list[str]]] = {}  # text hash -> evidence, once read or made
         self.reused = 0
 
     def info(self) -> dict[str, Any]:
         return self.base.info()
 
-    def _lookup(self, hashes: Sequence[str]) -> None:
-        wanted = [h for h in dict.fromkeys(hashes) if h not in self.known]
+    def _rows(self, column: Any, hashes: Sequence[str]) -> Iterator[tuple[str, Any]]:
+        """(text hash, column) of the stored classifications of these texts under this model version."""
         with self.store.session() as s:
-            for start in range(0, len(wanted), LOOKUP_CHUNK):
-                rows = s.execute(
-                    select(
-                        StoredClassification.text_hash,
-                        StoredClassification.scores,
-                        StoredClassification.evidence,
-                    ).where(
+            for start in range(0, len(hashes), LOOKUP_CHUNK):
+                yield from s.execute(
+                    select(StoredClassification.text_hash, column).where(
                         StoredClassification.model_version == self.version,
-                        StoredClassification.text_hash.in_(wanted[start : start + LOOKUP_CHUNK]),
+                        StoredClassification.text_hash.in_(hashes[start : start + LOOKUP_CHUNK]),
                     )
                 )
-                for h, scores, evidence in rows:
-                    if set(CATEGORIES) <= set(scores):
-                        self.known.setdefault(h, (scores, evidence or {}))
+
+    def _lookup(self, hashes: Sequence[str]) -> None:
+        wanted = [h for h in dict.fromkeys(hashes) if h not in self.known]
+        for h, scores in self._rows(StoredClassification.scores, wanted):
+            if set(CATEGORIES) <= set(scores):
+                self.known.setdefault(h, scores)
+
+    def load_evidence(self, hashes: Iterable[str]) -> None:
+        """Read the stored evidence of known texts that have none in memory yet (a row whose text was purged
+        or withheld has none: the model's own explanation fills in when it is asked for)."""
+        wanted = [h for h in dict.fromkeys(hashes) if h in self.known and h not in self.evidence]
+        for h, evidence in self._rows(StoredClassification.evidence, wanted):
+            if evidence or h not in self.evidence:
+                self.evidence[h] = evidence or {}
+        for h in wanted:
+            self.evidence.setdefault(h, {})
 
     def classify(
         self, texts: Sequence[str], thresholds: Mapping[str, float] | None = None
@@ -85,23 +98,28 @@ class CachedClassifier:
             self.known[hashes[i]] = (
                 {c: float(v) for c, v in res.scores.items()}
                 # the profanity grade and top-tier reasons travel with the scores (same JSON column)
-                | {"_grades": dict(res.grades), "_top_tier": dict(res.top_tier)},
-                {c: list(v) for c, v in res.evidence.items()},
+                | {"_grades": dict(res.grades), "_top_tier": dict(res.top_tier)}
             )
+            self.evidence[hashes[i]] = {c: list(v) for c, v in res.evidence.items()}
         self.reused += len(texts) - len(todo)
         limits = {c: 0.5 if thresholds is None else float(thresholds.get(c, 1.01)) for c in CATEGORIES}
+        shown = [_shown(self.known[h], limits) for h in hashes]
+        self.load_evidence(h for h, cats in zip(hashes, shown, strict=True) if cats)
         out = []
-        for text, h in zip(texts, hashes, strict=True):
-            scores, evidence = self.known[h]
-            top = dict(scores.get("_top_tier") or {})
-            ev = {
-                c: evidence.get(c) or self.base.evidence(text, c)
-                for c in CATEGORIES
-                if scores[c] >= limits[c] or c in top
-            }
+        for text, h, cats in zip(texts, hashes, shown, strict=True):
+            scores = self.known[h]
+            evidence = self.evidence.get(h, {})
+            ev = {c: evidence.get(c) or self.base.evidence(text, c) for c in cats}
             plain = {c: float(scores[c]) for c in CATEGORIES}
+            top = dict(scores.get("_top_tier") or {})
             out.append(Classification(plain, ev, grades=dict(scores.get("_grades") or {}), top_tier=top))
         return out
+
+
+def _shown(scores: Mapping[str, Any], limits: Mapping[str, float]) -> list[str]:
+    """The categories whose evidence a classification carries: at or over the limit, or top-tier."""
+    top = scores.get("_top_tier") or {}
+    return [c for c in CATEGORIES if scores[c] >= limits[c] or c in top]
 
 
 @dataclass
@@ -180,7 +198,7 @@ class PersonHistory:
             # HR mode: posts a preset counts or withholds keep no text or evidence in the store either
             hidden = {id(a.post) for a in assessments if getattr(a, "display", "show") != "show"}
             post_pk, new_posts, removed = self._sync_posts(s, results, accounts, now, hidden)
-            self._classifications(s, results, assessments, post_pk, hidden)
+            self._classifications(s, assessments, post_pk, list(accounts.values()), hidden)
             previous = self._previous(s, person.id)
             before = self._previous_flags(s, previous)
             raised_before = set(zip(before["post_id"], before["category"], strict=True))
@@ -331,12 +349,6 @@ class PersonHistory:
                 refresh.append(pk)
         for start in range(0, len(inserts), 1000):
             s.execute(insert(StoredPost), inserts[start : start + 1000])
-        for start in range(0, len(refresh), LOOKUP_CHUNK):
-            s.execute(
-                update(StoredPost)
-                .where(StoredPost.id.in_(refresh[start : start + LOOKUP_CHUNK]))
-                .values(last_seen=self.quarter)
-            )
         for row in changed:
             s.execute(
                 update(StoredPost)
@@ -361,6 +373,16 @@ class PersonHistory:
                 .where(StoredClassification.post_id.in_(chunk))
                 .values(evidence=null())
             )
+        if refresh:  # every post still there (the gone ones are marked removed by now): one statement
+            s.execute(
+                update(StoredPost)
+                .where(
+                    StoredPost.account_id.in_(list(by_id)),
+                    StoredPost.removed_in.is_(None),
+                    StoredPost.last_seen != self.quarter,
+                )
+                .values(last_seen=self.quarter)
+            )
         removed = gone + [v[0] for k, v in existing.items() if k not in current and v[2] == self.quarter]
         post_pk = {
             (by_id[a], pid): pk
@@ -375,9 +397,9 @@ class PersonHistory:
     def _classifications(
         self,
         s: Session,
-        results: Sequence[SourceResult],
         assessments: Sequence[Any],
         post_pk: Mapping[tuple[str, str], int],
+        account_ids: Sequence[int],
         hidden: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> None:
         clf = self.classifier
@@ -387,27 +409,27 @@ class PersonHistory:
             post_pk[self._post_keys[id(a.post)]]: text_hash(a.post.text) for a in assessments if a.assessed
         }
         no_evidence = {post_pk[self._post_keys[id(a.post)]] for a in assessments if id(a.post) in hidden}
-        have: set[int] = set()
-        pks = list(scored)
-        for start in range(0, len(pks), LOOKUP_CHUNK):
-            have.update(
-                s.scalars(
-                    select(StoredClassification.post_id).where(
-                        StoredClassification.model_version == clf.version,
-                        StoredClassification.post_id.in_(pks[start : start + LOOKUP_CHUNK]),
-                    )
+        have = set(  # the person's posts classified under this model version already: one query
+            s.scalars(
+                select(StoredClassification.post_id)
+                .join(StoredPost, StoredPost.id == StoredClassification.post_id)
+                .where(
+                    StoredClassification.model_version == clf.version,
+                    StoredPost.account_id.in_(account_ids),
                 )
             )
+        )
+        missing = {pk: h for pk, h in scored.items() if pk not in have and h in clf.known}
+        clf.load_evidence(missing.values())
         rows = [
             {
                 "post_id": pk,
                 "model_version": clf.version,
                 "text_hash": h,
-                "scores": clf.known[h][0],
-                "evidence": {} if pk in no_evidence else clf.known[h][1],
+                "scores": clf.known[h],
+                "evidence": {} if pk in no_evidence else clf.evidence[h],
             }
-            for pk, h in scored.items()
-            if pk not in have and h in clf.known
+            for pk, h in missing.items()
         ]
         for start in range(0, len(rows), 1000):
             s.execute(insert(StoredClassification), rows[start : start + 1000])
