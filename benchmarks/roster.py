@@ -3,16 +3,17 @@
     python benchmarks/roster.py [--people 1000] [--posts 2000] [--workers N] [--no-pdf] [--pdf-cards N]
                                 [--db URL] [--dir DIR]
 
-Writes one JSONL export per person (distinct texts, fixed seed: clean posts and --risky-share, default 5%,
-profane, insulting, political or sarcastic ones built from word pools) and a roster; runs ``auditor audit
---roster`` for 2026Q3 (every report, HTML + PDF unless --no-pdf, and the team summary); appends 1% new posts
-to every export and runs 2026Q4. Prints the wall time of both quarters, the peak memory of the process tree
-and the per-stage timings the CLI prints. Memory: the peak of the summed proportional set size (PSS: a page
-shared by the workers, e.g. a library, is split between them instead of counted once per process) sampled
-every 0.25 s, with the summed RSS beside it, and each process's own high-water mark (VmHWM, which catches a
-peak between samples) added up — an upper bound, since the processes need not peak at the same moment.
-Issue 14's targets: first quarter ≤ 10 min and ≤ 2 GB for 1,000 × 2,000 on the 2-core machine; the next
-quarter ≤ 1 min.
+Writes one JSONL export per person (fixed seed: clean posts and --risky-share, default 5%, profane,
+insulting, political or sarcastic ones built from word pools) and a roster; runs ``auditor audit --roster``
+for 2026Q3 (every report, HTML + PDF unless --no-pdf, and the team summary); appends 1% new posts to every
+export and runs 2026Q4. Prints for both quarters the wall time; the CPU seconds of the auditor and its
+workers (on a shared machine, CPU s / workers is what the run would take with the cores to itself); the
+per-stage timings the CLI prints; and memory: the peak of the summed proportional set size of the process
+tree (PSS: a page the workers share, e.g. a library, is split between them instead of counted once per
+process), sampled every 0.25 s, with the summed RSS beside it, and each process's own high-water mark
+(VmHWM, which catches a peak between samples) added up: an upper bound, since the processes need not peak at
+the same moment. Issue 14's targets: first quarter ≤ 10 min and ≤ 2 GB for 1,000 × 2,000 on the 2-core
+machine; the next quarter ≤ 1 min.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -127,16 +129,22 @@ class TreeMemory:
                 f"{self.peak_rss / gb:.2f} GB; each process's own peak added up {self.hwm_sum / gb:.2f} GB)")
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every finished descendant so far: the auditor and its workers."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_quarter(
     args: argparse.Namespace, roster: Path, out: Path, quarter: str
-) -> tuple[float, TreeMemory, int]:
+) -> tuple[float, float, TreeMemory, int]:
     cmd = [sys.executable, "-m", "auditor", "audit", "--roster", str(roster), "--quarter", quarter,
            "--out", str(out)]
     cmd += ["--workers", str(args.workers)] if args.workers else []
     cmd += ["--no-pdf"] if args.no_pdf else []
     cmd += ["--pdf-cards", str(args.pdf_cards)] if args.pdf_cards is not None else []
     cmd += ["--db", args.db] if args.db else []
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     memory = TreeMemory(psutil.Process(proc.pid))
     stop = threading.Event()
@@ -154,9 +162,9 @@ def run_quarter(
     _, err = proc.communicate()
     stop.set()
     sampler.join()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu
     print(err.rstrip())
-    return seconds, memory, proc.returncode
+    return seconds, cpu, memory, proc.returncode
 
 
 def main() -> None:
@@ -183,16 +191,21 @@ def main() -> None:
         roster = write_people(work, args.people, args.posts, args.risky_share)
         print(f"exports written in {time.perf_counter() - t:.1f} s ({work})")
         out = work / "out"
-        q1, peak1, rc1 = run_quarter(args, roster, out, "2026Q3")
+        q1, cpu1, peak1, rc1 = run_quarter(args, roster, out, "2026Q3")
         extra = add_new_posts(work, args.people, args.posts, args.new_share)
-        q2, peak2, rc2 = run_quarter(args, roster, out, "2026Q4")
+        q2, cpu2, peak2, rc2 = run_quarter(args, roster, out, "2026Q4")
         pdfs = len(list(out.glob("*/report.pdf")))
+        cores = args.workers or os.cpu_count() or 1
         print()
-        print(f"first quarter (2026Q3): {q1:.1f} s wall, {peak1.line()}, exit {rc1}, {pdfs:,} PDFs")
-        print(f"next quarter (2026Q4, +{extra} posts each): {q2:.1f} s wall, {peak2.line()}, exit {rc2}")
-        per_person = q1 / max(1, args.people)
-        print(f"per person, first quarter: {per_person:.2f} s wall; at 1,000 people that is about "
-              f"{per_person * 1000 / 60:.1f} min")
+        print(f"first quarter (2026Q3): {q1:.1f} s wall, {cpu1:.1f} CPU s, {peak1.line()}, exit {rc1}, "
+              f"{pdfs:,} PDFs")
+        print(f"next quarter (2026Q4, +{extra} posts each): {q2:.1f} s wall, {cpu2:.1f} CPU s, "
+              f"{peak2.line()}, exit {rc2}")
+        people = max(1, args.people)
+        for name, wall, cpu in (("first", q1, cpu1), ("next", q2, cpu2)):
+            print(f"{name} quarter per person: {wall / people:.2f} s wall, {cpu / people:.2f} CPU s; "
+                  f"at 1,000 people about {wall / people * 1000 / 60:.1f} min at this load, "
+                  f"{cpu / people * 1000 / cores / 60:.1f} min if {cores} cores were all its own")
     finally:
         if args.dir is None:
             shutil.rmtree(work, ignore_errors=True)

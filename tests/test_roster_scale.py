@@ -65,3 +65,69 @@ def test_every_pdf_of_a_process_shares_one_font_configuration(tmp_path) -> None:
     assert pdf.font_config() is fonts
     assert "one" in _pdf_text(first) and "two" in _pdf_text(second)
     assert "王小明" in _pdf_text(second)
+
+
+def test_models_are_loaded_once_for_all_the_people_of_a_worker(tmp_path, monkeypatch) -> None:
+    import auditor.batch as batch
+    from auditor.classify import Classifier
+
+    loads = []
+    real_load = Classifier.load.__func__
+
+    def counting_load(cls, *args, **kwargs):
+        loads.append(1)
+        return real_load(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Classifier, "load", classmethod(counting_load))
+    monkeypatch.setattr(batch, "_models", None)
+    people = [(f"e{i}", f"Person {i}", f"p{i}.jsonl") for i in range(3)]
+    for i in range(3):
+        person_export(tmp_path, f"p{i}", n=8)
+    roster = write_roster(tmp_path / "team.csv", people)
+    outcome = batch.run_roster(roster, "2026Q3", tmp_path / "out", workers=1, pdf=False)
+    assert [r.status for r in outcome.results] == ["ok"] * 3
+    assert len(loads) == 1
+
+
+def test_next_quarter_reuses_scores_and_evidence_and_marks_who_is_still_there(tmp_path) -> None:
+    from roster_helpers import post, write_export
+    from sqlalchemy import select
+    from test_store import CountingClassifier, audit
+
+    from auditor.classify import Classifier
+    from auditor.store import Store
+    from auditor.store.models import StoredClassification, StoredPost
+
+    models = Classifier.load()
+    rows = [post("pat", i) for i in range(14)]
+    export = write_export(tmp_path / "pat.jsonl", rows)
+    store = Store.open(f"sqlite:///{tmp_path / 'auditor.db'}")
+    try:
+        first, _ = audit(store, export, tmp_path / "out", "2026Q3", models)
+        flagged = {e["id"]: e for e in first.summary["flagged"]}
+        gone = next(r for r in rows if r["id"] not in flagged)
+        copy_of = next(r for r in rows if r["id"] in flagged)  # a new post repeating a flagged one's words
+        copy = post("pat", 200, copy_of["text"])
+        write_export(export, [r for r in rows if r is not gone] + [copy])
+        second, counting = audit(store, export, tmp_path / "out", "2026Q4", models)
+        assert isinstance(counting, CountingClassifier) and counting.asked == 0  # nothing scored again
+        now = {e["id"]: e for e in second.summary["flagged"]}
+        for pid, entry in flagged.items():  # same scores and evidence as when they were scored
+            assert {k: now[pid][k] for k in ("flags", "scores", "evidence")} == {
+                k: entry[k] for k in ("flags", "scores", "evidence")
+            }
+        assert now[copy["id"]]["evidence"] == flagged[copy_of["id"]]["evidence"]
+        with store.session() as s:
+            seen = dict(s.execute(select(StoredPost.post_id, StoredPost.last_seen)).all())
+            evidence = dict(
+                s.execute(
+                    select(StoredPost.post_id, StoredClassification.evidence).join(
+                        StoredClassification, StoredClassification.post_id == StoredPost.id
+                    )
+                ).all()
+            )
+        assert seen[gone["id"]] == "2026Q3"
+        assert {v for k, v in seen.items() if k != gone["id"]} == {"2026Q4"}
+        assert evidence[copy["id"]] == evidence[copy_of["id"]] and evidence[copy["id"]]
+    finally:
+        store.close()

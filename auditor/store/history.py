@@ -384,14 +384,16 @@ class PersonHistory:
                 .values(last_seen=self.quarter)
             )
         removed = gone + [v[0] for k, v in existing.items() if k not in current and v[2] == self.quarter]
-        post_pk = {
-            (by_id[a], pid): pk
-            for pk, a, pid in s.execute(
-                select(StoredPost.id, StoredPost.account_id, StoredPost.post_id).where(
-                    StoredPost.account_id.in_(list(by_id))
+        post_pk = {key: v[0] for key, v in existing.items()}
+        if inserts:  # the ids of the rows just inserted (first seen this quarter)
+            post_pk |= {
+                (by_id[a], pid): pk
+                for pk, a, pid in s.execute(
+                    select(StoredPost.id, StoredPost.account_id, StoredPost.post_id).where(
+                        StoredPost.account_id.in_(list(by_id)), StoredPost.first_seen == self.quarter
+                    )
                 )
-            )
-        }
+            }
         return post_pk, new_posts, removed
 
     def _classifications(
