@@ -1,5 +1,6 @@
 """What a roster of a thousand people needs: short PDFs (the worst few posts per section; the HTML keeps them
-all), one font configuration per worker, and a next quarter that reuses what the store already knows."""
+all), models and fonts loaded once per worker, memory freed after each person, and a next quarter that reuses
+what the store already knows."""
 
 from __future__ import annotations
 
@@ -131,3 +132,30 @@ def test_next_quarter_reuses_scores_and_evidence_and_marks_who_is_still_there(tm
         assert evidence[copy["id"]] == evidence[copy_of["id"]] and evidence[copy["id"]]
     finally:
         store.close()
+
+
+def test_a_worker_frees_each_persons_objects_before_the_next(tmp_path) -> None:
+    import gc
+
+    import auditor.batch as batch
+    from auditor.roster import load_roster
+    from auditor.store import Store, store_url
+
+    for i in range(2):
+        person_export(tmp_path, f"p{i}", n=21)
+    roster = write_roster(tmp_path / "team.csv", [(f"e{i}", f"Person {i}", f"p{i}.jsonl") for i in range(2)])
+    out = tmp_path / "out"
+    url = store_url(out, None)
+    Store.open(url).close()
+    entries = load_roster(roster)
+    folders = batch.folder_names(entries)
+    batch.init_worker(None)
+    try:
+        tasks = [batch.PersonTask(e, "2026Q3", str(out), url, True, folders[e.id]) for e in entries]
+        assert batch._audit_person(tasks[0]).status == "ok"
+        left_without = gc.collect()  # what the audit leaves for the collector
+        assert batch.audit_person(tasks[1]).status == "ok"
+        left_with = gc.collect()
+    finally:
+        batch._stores.pop(url).close()
+    assert left_without > 1000 and left_with < left_without / 20, (left_without, left_with)  # ~40,000 and 0
