@@ -55,6 +55,7 @@ class PersonResult:
     reason: str | None = None
     tier: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage
 
 
 # ---- the worker side: models loaded once per process, one store engine per process ----------------------
@@ -87,13 +88,17 @@ def _store(url: str) -> Store:
 
 
 class StageTimer:
-    """Seconds per stage, from the progress messages the audit emits ("reading …", "classifying …")."""
+    """Seconds per stage, from the progress messages the audit emits ("reading …", "classifying …"): wall
+    time in ``timings``, the CPU time of the auditing thread in ``cpu`` (on a busy machine, wall time mostly
+    measures the other processes)."""
 
     def __init__(self, on_stage: Callable[[str], None] | None = None) -> None:
         self.timings: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.on_stage = on_stage
         self._stage: str | None = None
         self._since = time.perf_counter()
+        self._cpu_since = time.thread_time()
 
     def __call__(self, message: str) -> None:
         stage = _STAGE_WORDS.get(message.split(" ", 1)[0].lower(), self._stage or "read")
@@ -104,10 +109,11 @@ class StageTimer:
                 self.on_stage(stage)
 
     def stop(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         if self._stage:
             self.timings[self._stage] = self.timings.get(self._stage, 0.0) + now - self._since
-        self._since, self._stage = now, None
+            self.cpu[self._stage] = self.cpu.get(self._stage, 0.0) + cpu - self._cpu_since
+        self._since, self._cpu_since, self._stage = now, cpu, None
 
 
 def _forwarded(entry: RosterEntry) -> dict[str, Any]:
@@ -172,7 +178,8 @@ def _audit_person(task: PersonTask) -> PersonResult:
         timer.stop()
         overall = outcome.summary.get("overall", {})
         emit("done")
-        return PersonResult(e.id, e.name, "ok", tier=overall.get("tier"), timings=timer.timings)
+        return PersonResult(e.id, e.name, "ok", tier=overall.get("tier"), timings=timer.timings,
+                            cpu=timer.cpu)
     except AuditorError as exc:
         reason = str(exc)
     except Exception as exc:  # a bug in one person's audit must not stop the roster
@@ -180,7 +187,7 @@ def _audit_person(task: PersonTask) -> PersonResult:
     timer.stop()
     record_failure(store, e, task.quarter, reason)
     emit("failed")
-    return PersonResult(e.id, e.name, "failed", reason=reason, timings=timer.timings)
+    return PersonResult(e.id, e.name, "failed", reason=reason, timings=timer.timings, cpu=timer.cpu)
 
 
 # ---- the coordinator side --------------------------------------------------------------------------------

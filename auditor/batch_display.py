@@ -105,14 +105,16 @@ class RosterDisplay:
 
 
 def timings_table(results: Sequence[PersonResult], wall_seconds: float) -> Table:
-    """Seconds per stage summed over people (work done by all workers), and per person."""
+    """Seconds per stage summed over people (work done by all workers), and per person; wall time and CPU."""
     table = Table(title="Time per stage", title_justify="left", header_style="bold")
     table.add_column("stage")
     table.add_column("total s", justify="right")
     table.add_column("per person s", justify="right")
+    table.add_column("CPU s per person", justify="right")
     n = max(1, len(results))
     for stage in (*STAGES, *sorted({s for r in results for s in r.timings} - set(STAGES))):
         total = sum(r.timings.get(stage, 0.0) for r in results)
-        table.add_row(stage, f"{total:.1f}", f"{total / n:.2f}")
+        cpu = sum(r.cpu.get(stage, 0.0) for r in results)
+        table.add_row(stage, f"{total:.1f}", f"{total / n:.2f}", f"{cpu / n:.2f}")
     table.add_row("wall clock", f"{wall_seconds:.1f}", "", style="bold")
     return table

@@ -159,3 +159,22 @@ def test_a_worker_frees_each_persons_objects_before_the_next(tmp_path) -> None:
     finally:
         batch._stores.pop(url).close()
     assert left_without > 1000 and left_with < left_without / 20, (left_without, left_with)  # ~40,000 and 0
+
+
+def test_stage_times_carry_wall_and_cpu_seconds() -> None:
+    from rich.console import Console
+
+    from auditor.batch import PersonResult, StageTimer
+    from auditor.batch_display import timings_table
+
+    timer = StageTimer()
+    timer("reading p1.jsonl")
+    sum(i * i for i in range(300_000))  # some CPU in "read"
+    timer("classifying 2,000 posts")
+    timer.stop()
+    assert set(timer.timings) == set(timer.cpu) == {"read", "classify"}
+    assert timer.cpu["read"] > 0 and timer.timings["read"] >= timer.cpu["read"] * 0.5
+    console = Console(width=120, record=True)
+    console.print(timings_table([PersonResult("p1", "P", "ok", timings=timer.timings, cpu=timer.cpu)], 1.0))
+    text = console.export_text()
+    assert "CPU s per person" in text and f"{timer.cpu['read']:.2f}" in text
