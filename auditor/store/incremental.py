@@ -88,6 +88,9 @@ def fetch_hints(
     s: Session, specs: Sequence[str], person_key: str | None, now: datetime
 ) -> dict[str, StoredAccount]:
     """Per live SOURCE that can be fetched incrementally, its stored state (the hint is ``.hint``)."""
+    from auditor.sources import load_readers
+
+    load_readers()  # which prefixes are live platforms
     out = {}
     for spec in specs:
         if is_live(spec):
