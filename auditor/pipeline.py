@@ -201,7 +201,7 @@ def run_audit(
     gc.disable()  # reading and assessing build millions of objects and no cycles worth collecting
     try:
         with timings.phase("read"):
-            hints = history.fetch_hints(specs, person) if history is not None else None
+            hints = history.fetch_hints(specs, person, mode) if history is not None else None
             results = read_sources(specs, progress, hints)
             if history is not None:  # posts older than a hint come from the store
                 history.carry_over(results, person_name(results, person))
@@ -220,7 +220,7 @@ def run_audit(
         with bar("Classifying", None, "posts") as advance:
             assessments = assess(posts, classifier, policy, now=now, progress=advance)
         if history is not None:
-            history.review(name, results, assessments)
+            history.review(name, results, assessments, policy)
         if mode == "self":  # what flagged live Mastodon replies answer (HR reports show no such text)
             from auditor.sources.mastodon_api import fetch_parent_texts
 

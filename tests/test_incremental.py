@@ -267,3 +267,36 @@ def test_roster_and_single_person_audits_fetch_incrementally_and_no_store_fetche
         assert run(*nostore, "--no-store").returncode == 0
         assert len(server.hits(STATUSES)) == 3 and not any("since_id" in c for c in server.hits(STATUSES))
         assert not Path(tmp_path / "n" / "auditor.db").exists()
+
+
+def test_posts_past_retention_are_carried_as_counts_with_their_stored_scores(
+    monkeypatch, tmp_path, models
+) -> None:
+    from auditor.store.incremental import TEXT_GONE, fetch_hints
+
+    statuses = [status(i, INSULT if i == 3 else None) for i in range(12)]
+    with FakeServer() as server:
+        install_mastodon(server, acct="alice", account=ACCOUNT, statuses=statuses)
+        quarters_apart(monkeypatch, tmp_path, server)
+        store = Store.open(f"sqlite:///{tmp_path / 'auditor.db'}")
+        try:
+            audit(store, SPEC, tmp_path / "q1", "2026Q2", models)
+            assert store.purge(datetime.now(timezone.utc) + timedelta(days=1)) == 12  # all text purged
+            with store.session() as s:  # an HR audit needs the text (a preset may withhold by topic)
+                now = datetime.now(timezone.utc)
+                assert fetch_hints(s, [SPEC], "alice", now, textless_ok=False) == {}
+                assert set(fetch_hints(s, [SPEC], "alice", now)) == {SPEC}
+            statuses += [status(12), status(13, SWEARING)]
+            server.log.clear()
+            second, counting = audit(store, SPEC, tmp_path / "q2", "2026Q3", models)
+            assert server.hits(STATUSES) and all("since_id" in c for c in server.hits(STATUSES))
+            assert second["totals"]["public"] == 14 and second["totals"]["assessed"] == 14
+            old = next(f for f in second["flagged"] if f["id"] == status(3)["id"])
+            assert old["text"] == TEXT_GONE and "insult" in old["flags"] and old["evidence"]["insult"] == []
+            assert status(13)["id"] in flagged_ids(second)
+            assert second["changes"]["removed_posts"] == 0
+            assert {f["id"] for f in second["flagged"] if f["new"]} == {status(13)["id"]}  # old: not new
+            with store.session() as s:  # the store still holds no text for the old posts
+                assert s.scalar(select(StoredPost.text).where(StoredPost.post_id == status(3)["id"])) is None
+        finally:
+            store.close()

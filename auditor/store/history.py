@@ -141,9 +141,12 @@ class PersonHistory:
         return self.record_fields.key or name
 
     # -- before reading: what live accounts need fetching ----------------------------------------------------
-    def fetch_hints(self, specs: Sequence[str], person: str | None) -> dict[str, SinceHint]:
+    def fetch_hints(
+        self, specs: Sequence[str], person: str | None, mode: str = "self"
+    ) -> dict[str, SinceHint]:
         """Per live SOURCE, the newest stored post: the reader fetches only newer ones (none on a full fetch).
-        ``person``: the name given for the report, if any (the person is otherwise known after reading)."""
+        ``person``: the name given for the report, if any (the person is otherwise known after reading).
+        ``mode`` "hr": an account with posts whose text is gone is fetched whole (a preset needs the text)."""
         from auditor.pipeline import person_name
         from auditor.store.incremental import fetch_hints
 
@@ -151,7 +154,7 @@ class PersonHistory:
             return {}
         key = self.record_fields.key or (person_name([], person) if person and person.strip() else None)
         with self.store.session() as s:
-            self._stored = fetch_hints(s, specs, key, datetime.now(timezone.utc))
+            self._stored = fetch_hints(s, specs, key, datetime.now(timezone.utc), textless_ok=mode != "hr")
         return {spec: state.hint for spec, state in self._stored.items()}
 
     def carry_over(self, results: list[SourceResult], name: str) -> None:
@@ -175,8 +178,15 @@ class PersonHistory:
             r.posts.extend(older)
 
     # -- before the summary: reviewer decisions ------------------------------------------------------------
-    def review(self, name: str, results: Sequence[SourceResult], assessments: Sequence[Any]) -> None:
-        """Drop flags a reviewer dismissed; they stay dismissed in every later audit."""
+    def review(
+        self, name: str, results: Sequence[SourceResult], assessments: Sequence[Any], policy: Any = None
+    ) -> None:
+        """Score carried-over posts whose text is gone from their stored scores (under ``policy``); drop
+        flags a reviewer dismissed (they stay dismissed in every later audit)."""
+        if policy is not None and self.classifier is not None:
+            from auditor.store.incremental import score_textless
+
+            score_textless(assessments, self.classifier, policy)
         self._post_keys = {id(p): (source_key(r), p.id) for r in results for p in r.posts}
         with self.store.session() as s:
             rows = s.execute(
@@ -428,8 +438,10 @@ class PersonHistory:
         clf = self.classifier
         if clf is None:
             return
-        scored = {
-            post_pk[self._post_keys[id(a.post)]]: text_hash(a.post.text) for a in assessments if a.assessed
+        scored = {  # posts carried over without text keep the classification they have
+            post_pk[self._post_keys[id(a.post)]]: text_hash(a.post.text)
+            for a in assessments
+            if a.assessed and "stored_hash" not in a.post.extra
         }
         no_evidence = {post_pk[self._post_keys[id(a.post)]] for a in assessments if id(a.post) in hidden}
         have: set[int] = set()
