@@ -300,3 +300,31 @@ def test_posts_past_retention_are_carried_as_counts_with_their_stored_scores(
                 assert s.scalar(select(StoredPost.text).where(StoredPost.post_id == status(3)["id"])) is None
         finally:
             store.close()
+
+
+def test_a_dask_roster_run_fetches_incrementally_and_fully_when_asked(monkeypatch, tmp_path) -> None:
+    from dask.distributed import LocalCluster
+
+    from auditor.batch import run_roster
+
+    statuses = [status(i) for i in range(20)]
+    with FakeServer() as server:
+        install_mastodon(server, acct="alice", account=ACCOUNT, statuses=statuses)
+        quarters_apart(monkeypatch, tmp_path, server)
+        roster = write_roster(tmp_path / "team.csv", [("e1", "Alice Example", SPEC)])
+        assert run_roster(roster, "2026Q2", tmp_path / "r", workers=1, pdf=False).failed == 0
+        statuses.append(status(20))
+        with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0",
+                          host="127.0.0.1", protocol="tcp://") as cluster:
+            on_dask = {"scheduler": cluster.scheduler_address, "pdf": False}
+            server.log.clear()
+            second = run_roster(roster, "2026Q3", tmp_path / "r", **on_dask)
+            incremental = server.hits(STATUSES)
+            server.log.clear()
+            third = run_roster(roster, "2026Q4", tmp_path / "r", full_fetch=True, **on_dask)
+            whole = server.hits(STATUSES)
+    assert second.failed == third.failed == 0
+    assert incremental and all(f"since_id={status(19)['id']}" in c for c in incremental)
+    assert whole and not any("since_id" in c for c in whole)
+    folder = next(p for p in (tmp_path / "r").iterdir() if p.is_dir())
+    assert json.loads((folder / "summary.json").read_text(encoding="utf-8"))["totals"]["public"] == 21
