@@ -328,3 +328,23 @@ def test_a_dask_roster_run_fetches_incrementally_and_fully_when_asked(monkeypatc
     assert whole and not any("since_id" in c for c in whole)
     folder = next(p for p in (tmp_path / "r").iterdir() if p.is_dir())
     assert json.loads((folder / "summary.json").read_text(encoding="utf-8"))["totals"]["public"] == 21
+
+
+def test_posts_past_reddits_listing_cap_are_not_taken_for_removed(monkeypatch, tmp_path, models) -> None:
+    comments = [reddit_comment(i) for i in reversed(range(1000))]  # the listing is full: 1,000 items
+    with FakeServer() as server:
+        install_reddit(server, name="alice_r", comments=comments, submissions=[])
+        quarters_apart(monkeypatch, tmp_path, server)
+        store = Store.open(f"sqlite:///{tmp_path / 'auditor.db'}")
+        try:
+            audit(store, "reddit:alice_r", tmp_path / "q1", "2026Q2", models)
+            comments[:0] = [reddit_comment(i) for i in reversed(range(1000, 1005))]  # 5 new push 5 old out
+            second, _ = audit(store, "reddit:alice_r", tmp_path / "q2", "2026Q3", models, full_fetch=True)
+            assert second["changes"]["new_posts"] == 5
+            assert second["changes"]["removed_posts"] == 0  # out of the listing's reach is not removed
+            assert second["changes"]["removals_unchecked"] == ["reddit:u/alice_r"]
+            with store.session() as s:
+                removed = select(StoredPost.post_id).where(StoredPost.removed_in.is_not(None))
+                assert s.scalars(removed).all() == []
+        finally:
+            store.close()

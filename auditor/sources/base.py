@@ -53,6 +53,7 @@ class SourceResult:
     notes: list[str] = field(default_factory=list)  # completeness warnings shown in the report
     live_spec: str | None = None  # a live account as ``live_key`` names it (set by ``read_source``)
     newer_than: SinceHint | None = None  # set by a reader that fetched only posts newer than this hint
+    complete: bool = True  # False: the fetch is known to miss posts (a listing cap, a feed with gaps)
 
     def __post_init__(self) -> None:
         # names from broken JSON escapes must still print; a name that is not text (a hostile file) is none

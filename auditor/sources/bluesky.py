@@ -543,6 +543,7 @@ def read_bsky(target: str, since: SinceHint | None = None) -> SourceResult:
         handle = actor if not actor.startswith("did:") else did
         notes: list[str] = []
         display = None
+        complete = True
         try:
             doc = did_document(http, did)
             handle = doc_handle(doc) or handle
@@ -574,6 +575,7 @@ def read_bsky(target: str, since: SinceHint | None = None) -> SourceResult:
             items, feed_notes = _fetch_feed(http, did, since)
             notes += feed_notes
             posts = feed_posts(items, did, handle, account)
+            complete = False  # the public feed can end early or omit posts
         profile = _profile(http, did)
         shown_name = _d(profile).get("displayName")
         display = display or (shown_name if isinstance(shown_name, str) and shown_name else None)
@@ -582,7 +584,7 @@ def read_bsky(target: str, since: SinceHint | None = None) -> SourceResult:
         if since is None and isinstance(declared, int) and authored < declared:
             notes.append(f"the profile reports {declared:,} posts; {authored:,} could be read")
     return SourceResult(platform="bluesky", account=handle, posts=posts, display_name=display,
-                        source=f"bsky:{target}", notes=notes, newer_than=since)
+                        source=f"bsky:{target}", notes=notes, newer_than=since, complete=complete)
 
 
 def _profile(http: HttpClient, did: str) -> dict | None:

@@ -198,7 +198,7 @@ def read_mastodon(target: str, since: SinceHint | None = None) -> SourceResult:
                      "posts and direct messages are not published)")
     return SourceResult(platform="mastodon", account=handle, posts=posts,
                         display_name=acc.get("display_name") or None, source=f"mastodon:{target}",
-                        notes=notes, newer_than=since)
+                        notes=notes, newer_than=since, complete=run.complete)
 
 
 def _when(status: dict) -> datetime | None:

@@ -119,12 +119,14 @@ def read_reddit(target: str, since: SinceHint | None = None) -> SourceResult:
     notes: list[str] = []
     posts: list[Post] = []
     capped = []
+    complete = True
     with HttpClient(where) as http:
         for which in ("comments", "submitted"):
             things, hit_cap, run_notes = _listing(http, name, which, since)
             posts += [thing_to_post(t.get("kind", "t1" if which == "comments" else "t3"), t["data"], account)
                       for t in things]
             notes += [f"{which}: {n}" for n in run_notes]
+            complete = complete and not hit_cap and not run_notes  # older items are out of reach
             if hit_cap:
                 capped.append("comments" if which == "comments" else "posts")
     if capped:
@@ -133,7 +135,7 @@ def read_reddit(target: str, since: SinceHint | None = None) -> SourceResult:
     if deleted:
         notes.append(f"{deleted:,} removed or deleted items are counted but cannot be read")
     return SourceResult(platform="reddit", account=f"u/{name}", posts=posts, display_name=None,
-                        source=f"reddit:{target}", notes=notes, newer_than=since)
+                        source=f"reddit:{target}", notes=notes, newer_than=since, complete=complete)
 
 
 register_live_reader("reddit", read_reddit, incremental=True)

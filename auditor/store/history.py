@@ -277,8 +277,9 @@ class PersonHistory:
         summary["changes"] = self._changes(
             summary, previous, before, new_posts, removed, removed_flagged, sum(new_flags.values())
         )
-        # live accounts fetched only past their newest stored post: removals there wait for a full fetch
-        summary["changes"]["removals_unchecked"] = sorted({source_key(r) for r in results if r.newer_than})
+        # live accounts fetched only past their newest stored post, or by a fetch known to miss posts
+        unchecked = {source_key(r) for r in results if r.newer_than or not r.complete}
+        summary["changes"]["removals_unchecked"] = sorted(unchecked)
 
     def model_version(self, summary: Mapping[str, Any]) -> str | None:
         models = summary.get("models") or {}
@@ -405,7 +406,8 @@ class PersonHistory:
                     stored_at=now,
                 )
             )
-        gone = [v[0] for k, v in existing.items() if k not in current and v[2] is None]
+        unsure = {source_key(r) for r in results if not r.complete}  # missing from a partial fetch: unknown
+        gone = [v[0] for k, v in existing.items() if k not in current and v[2] is None and k[0] not in unsure]
         for start in range(0, len(gone), LOOKUP_CHUNK):
             chunk = gone[start : start + LOOKUP_CHUNK]
             s.execute(
