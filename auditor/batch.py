@@ -250,7 +250,7 @@ def run_roster(
             folders = folder_names(entries)
             done = finished_people(store, quarter, entries, out, folders)
             tasks = [
-                PersonTask(e, quarter, str(out), url, pdf, folders[e.id], full_fetch)
+                PersonTask(e, quarter, str(out), url, pdf, folders[e.id], full_fetch=full_fetch)
                 for e in entries
                 if e.id not in done
             ]

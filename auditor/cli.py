@@ -123,7 +123,7 @@ def audit(
     if roster is not None:
         if sources or person_file or demo or person:
             raise AuditorError("--roster", "takes the people from the roster; no SOURCE, --person or --demo")
-        _audit_roster(roster, quarter, out, db, workers, scheduler, pdf, full_fetch)
+        _audit_roster(roster, quarter, out, db, workers, scheduler, pdf, full_fetch=full_fetch)
         return
     specs = list(sources or [])
     consent_raw, consent_where = None, "consent"
@@ -219,7 +219,7 @@ def presets() -> None:
         hidden = ", ".join(f"{k} {v}" for k, v in p.display.items() if v != "show") or "shows everything"
         typer.echo(f"{name:8} {p.description} [{hidden}]")
 def _audit_roster(roster: Path, quarter: str | None, out: Path, db: str | None, workers: int | None,
-                  scheduler: str | None, pdf: bool, full_fetch: bool = False) -> None:
+                  scheduler: str | None, pdf: bool, *, full_fetch: bool = False) -> None:
     """A roster run: exit 0 when everyone was audited, 4 when some failed and the rest finished."""
     import time
 
