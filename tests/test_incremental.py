@@ -348,3 +348,23 @@ def test_posts_past_reddits_listing_cap_are_not_taken_for_removed(monkeypatch, t
                 assert s.scalars(removed).all() == []
         finally:
             store.close()
+
+
+def test_bluesky_feed_fallback_stops_at_the_stored_post(monkeypatch, tmp_path) -> None:
+    did, handle = "did:plc:bob456", "bob.example.com"
+    feed = []
+    for i in reversed(range(150)):  # newest first, as getAuthorFeed pages
+        when = START + timedelta(hours=i)
+        feed.append({"post": {"uri": f"at://{did}/app.bsky.feed.post/{tid(when)}", "cid": "bafyfake",
+                              "author": {"did": did, "handle": handle},
+                              "record": {"$type": "app.bsky.feed.post", "text": f"post {i}",
+                                         "createdAt": when.isoformat()}}})
+    with FakeServer() as server:  # the DID document names no usable PDS: only the public feed is left
+        install_bluesky(server, handle=handle, did=did, car=None, feed=feed, pds="ftp://nowhere.example")
+        quarters_apart(monkeypatch, tmp_path, server)
+        stored = feed[120]["post"]
+        since = SinceHint(stored["uri"], datetime.fromisoformat(stored["record"]["createdAt"]))
+        result = read_source(f"bsky:{handle}", since)
+        assert [p.id for p in result.posts] == [f["post"]["uri"] for f in feed[:120]]
+        assert len(server.hits("/xrpc/app.bsky.feed.getAuthorFeed")) == 2  # not the third page
+        assert result.newer_than == since and not result.complete  # the feed can skip posts
