@@ -4,6 +4,8 @@ never reported removed), a full fetch finds real deletions, and a failed fetch c
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -63,6 +65,19 @@ def quarters_apart(monkeypatch, tmp_path, server) -> None:
     """Loopback hosts, and no response younger than a day reused: each audit here stands for a quarter."""
     live_env(monkeypatch, tmp_path, server)
     monkeypatch.setenv("AUDITOR_CACHE_TTL", "0")
+
+
+@contextlib.contextmanager
+def live_store(monkeypatch, tmp_path, install):
+    """A loopback server set up by ``install(server)`` and an SQLite store, for audits a quarter apart."""
+    with FakeServer() as server:
+        install(server)
+        quarters_apart(monkeypatch, tmp_path, server)
+        store = Store.open(f"sqlite:///{tmp_path / 'auditor.db'}")
+        try:
+            yield server, store
+        finally:
+            store.close()
 
 
 def audit(store, spec, out, quarter, models, *, full_fetch=False):
@@ -133,24 +148,19 @@ def _snapshot(store: Store) -> tuple:
 
 def test_a_failed_incremental_fetch_leaves_the_store_unchanged(monkeypatch, tmp_path, models) -> None:
     statuses = [status(i) for i in range(10)]
-    with FakeServer() as server:
-        install_mastodon(server, acct="alice", account=ACCOUNT, statuses=statuses)
-        quarters_apart(monkeypatch, tmp_path, server)
-        store = Store.open(f"sqlite:///{tmp_path / 'auditor.db'}")
-        try:
-            audit(store, SPEC, tmp_path / "q1", "2026Q2", models)
-            before = _snapshot(store)
-            statuses.append(status(10))
-            server.break_after(STATUSES, 0, Fault.http(503))
-            server.log.clear()
-            with pytest.raises(AuditorError) as err:
-                audit(store, SPEC, tmp_path / "q2", "2026Q3", models)
-            assert "503" in str(err.value)
-            assert server.hits(STATUSES) and all("since_id" in c for c in server.hits(STATUSES))
-            assert _snapshot(store) == before
-            assert not (tmp_path / "q2").exists() or not any((tmp_path / "q2").iterdir())
-        finally:
-            store.close()
+    install = functools.partial(install_mastodon, acct="alice", account=ACCOUNT, statuses=statuses)
+    with live_store(monkeypatch, tmp_path, install) as (server, store):
+        audit(store, SPEC, tmp_path / "q1", "2026Q2", models)
+        before = _snapshot(store)
+        statuses.append(status(10))
+        server.break_after(STATUSES, 0, Fault.http(503))
+        server.log.clear()
+        with pytest.raises(AuditorError) as err:
+            audit(store, SPEC, tmp_path / "q2", "2026Q3", models)
+        assert "503" in str(err.value)
+        assert server.hits(STATUSES) and all("since_id" in c for c in server.hits(STATUSES))
+        assert _snapshot(store) == before
+        assert not (tmp_path / "q2").exists() or not any((tmp_path / "q2").iterdir())
 
 
 def tid(when: datetime, clock: int = 7) -> str:
@@ -275,31 +285,26 @@ def test_posts_past_retention_are_carried_as_counts_with_their_stored_scores(
     from auditor.store.incremental import TEXT_GONE, fetch_hints
 
     statuses = [status(i, INSULT if i == 3 else None) for i in range(12)]
-    with FakeServer() as server:
-        install_mastodon(server, acct="alice", account=ACCOUNT, statuses=statuses)
-        quarters_apart(monkeypatch, tmp_path, server)
-        store = Store.open(f"sqlite:///{tmp_path / 'auditor.db'}")
-        try:
-            audit(store, SPEC, tmp_path / "q1", "2026Q2", models)
-            assert store.purge(datetime.now(timezone.utc) + timedelta(days=1)) == 12  # all text purged
-            with store.session() as s:  # an HR audit needs the text (a preset may withhold by topic)
-                now = datetime.now(timezone.utc)
-                assert fetch_hints(s, [SPEC], "alice", now, textless_ok=False) == {}
-                assert set(fetch_hints(s, [SPEC], "alice", now)) == {SPEC}
-            statuses += [status(12), status(13, SWEARING)]
-            server.log.clear()
-            second, counting = audit(store, SPEC, tmp_path / "q2", "2026Q3", models)
-            assert server.hits(STATUSES) and all("since_id" in c for c in server.hits(STATUSES))
-            assert second["totals"]["public"] == 14 and second["totals"]["assessed"] == 14
-            old = next(f for f in second["flagged"] if f["id"] == status(3)["id"])
-            assert old["text"] == TEXT_GONE and "insult" in old["flags"] and old["evidence"]["insult"] == []
-            assert status(13)["id"] in flagged_ids(second)
-            assert second["changes"]["removed_posts"] == 0
-            assert {f["id"] for f in second["flagged"] if f["new"]} == {status(13)["id"]}  # old: not new
-            with store.session() as s:  # the store still holds no text for the old posts
-                assert s.scalar(select(StoredPost.text).where(StoredPost.post_id == status(3)["id"])) is None
-        finally:
-            store.close()
+    install = functools.partial(install_mastodon, acct="alice", account=ACCOUNT, statuses=statuses)
+    with live_store(monkeypatch, tmp_path, install) as (server, store):
+        audit(store, SPEC, tmp_path / "q1", "2026Q2", models)
+        assert store.purge(datetime.now(timezone.utc) + timedelta(days=1)) == 12  # all text purged
+        with store.session() as s:  # an HR audit needs the text (a preset may withhold by topic)
+            now = datetime.now(timezone.utc)
+            assert fetch_hints(s, [SPEC], "alice", now, textless_ok=False) == {}
+            assert set(fetch_hints(s, [SPEC], "alice", now)) == {SPEC}
+        statuses += [status(12), status(13, SWEARING)]
+        server.log.clear()
+        second, counting = audit(store, SPEC, tmp_path / "q2", "2026Q3", models)
+        assert server.hits(STATUSES) and all("since_id" in c for c in server.hits(STATUSES))
+        assert second["totals"]["public"] == 14 and second["totals"]["assessed"] == 14
+        old = next(f for f in second["flagged"] if f["id"] == status(3)["id"])
+        assert old["text"] == TEXT_GONE and "insult" in old["flags"] and old["evidence"]["insult"] == []
+        assert status(13)["id"] in flagged_ids(second)
+        assert second["changes"]["removed_posts"] == 0
+        assert {f["id"] for f in second["flagged"] if f["new"]} == {status(13)["id"]}  # old: not new
+        with store.session() as s:  # the store still holds no text for the old posts
+            assert s.scalar(select(StoredPost.text).where(StoredPost.post_id == status(3)["id"])) is None
 
 
 def test_a_dask_roster_run_fetches_incrementally_and_fully_when_asked(monkeypatch, tmp_path) -> None:
@@ -332,22 +337,17 @@ def test_a_dask_roster_run_fetches_incrementally_and_fully_when_asked(monkeypatc
 
 def test_posts_past_reddits_listing_cap_are_not_taken_for_removed(monkeypatch, tmp_path, models) -> None:
     comments = [reddit_comment(i) for i in reversed(range(1000))]  # the listing is full: 1,000 items
-    with FakeServer() as server:
-        install_reddit(server, name="alice_r", comments=comments, submissions=[])
-        quarters_apart(monkeypatch, tmp_path, server)
-        store = Store.open(f"sqlite:///{tmp_path / 'auditor.db'}")
-        try:
-            audit(store, "reddit:alice_r", tmp_path / "q1", "2026Q2", models)
-            comments[:0] = [reddit_comment(i) for i in reversed(range(1000, 1005))]  # 5 new push 5 old out
-            second, _ = audit(store, "reddit:alice_r", tmp_path / "q2", "2026Q3", models, full_fetch=True)
-            assert second["changes"]["new_posts"] == 5
-            assert second["changes"]["removed_posts"] == 0  # out of the listing's reach is not removed
-            assert second["changes"]["removals_unchecked"] == ["reddit:u/alice_r"]
-            with store.session() as s:
-                removed = select(StoredPost.post_id).where(StoredPost.removed_in.is_not(None))
-                assert s.scalars(removed).all() == []
-        finally:
-            store.close()
+    install = functools.partial(install_reddit, name="alice_r", comments=comments, submissions=[])
+    with live_store(monkeypatch, tmp_path, install) as (server, store):
+        audit(store, "reddit:alice_r", tmp_path / "q1", "2026Q2", models)
+        comments[:0] = [reddit_comment(i) for i in reversed(range(1000, 1005))]  # 5 new push 5 old out
+        second, _ = audit(store, "reddit:alice_r", tmp_path / "q2", "2026Q3", models, full_fetch=True)
+        assert second["changes"]["new_posts"] == 5
+        assert second["changes"]["removed_posts"] == 0  # out of the listing's reach is not removed
+        assert second["changes"]["removals_unchecked"] == ["reddit:u/alice_r"]
+        with store.session() as s:
+            removed = select(StoredPost.post_id).where(StoredPost.removed_in.is_not(None))
+            assert s.scalars(removed).all() == []
 
 
 def test_bluesky_feed_fallback_stops_at_the_stored_post(monkeypatch, tmp_path) -> None:
