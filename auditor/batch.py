@@ -45,6 +45,7 @@ class PersonTask:
     pdf: bool
     folder: str
     pdf_cards: int | None = ROSTER_PDF_CARDS
+    full_fetch: bool = False  # live accounts fetched whole (finds deleted posts), not past the stored ones
 
 
 @dataclass
@@ -159,7 +160,7 @@ def _audit_person(task: PersonTask) -> PersonResult:
         consent_scope=e.consent_scope,
         consent_requested_by=e.requested_by,
     )
-    history = PersonHistory(store, task.quarter, record, progress=timer)
+    history = PersonHistory(store, task.quarter, record, progress=timer, full_fetch=task.full_fetch)
     try:
         with _one_at_a_time:
             outcome = run_audit(
@@ -260,6 +261,7 @@ def run_roster(
     pdf: bool = True,
     pdf_cards: int | None = None,
     display: Any = None,
+    full_fetch: bool = False,
 ) -> RosterOutcome:
     """Audit everyone on the roster for the quarter; resume a stopped run; write the team summary.
     ``pdf_cards``: flagged posts per section in each person's PDF (default ROSTER_PDF_CARDS)."""
@@ -277,7 +279,9 @@ def run_roster(
             done = finished_people(store, quarter, entries, out, folders)
             cards = ROSTER_PDF_CARDS if pdf_cards is None else pdf_cards
             tasks = [
-                PersonTask(e, quarter, str(out), url, pdf, folders[e.id], cards)
+                PersonTask(
+                    e, quarter, str(out), url, pdf, folders[e.id], pdf_cards=cards, full_fetch=full_fetch
+                )
                 for e in entries
                 if e.id not in done
             ]
