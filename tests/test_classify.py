@@ -200,7 +200,7 @@ IDENTITY_MENTIONS = [
 ]
 
 
-# hate 0.59 with model 2026.12.06-2 (the group word still counts through its word vector): README, known limits
+# hate 0.59 with model 2026.12.06-2 (the group word still counts through its word vector): README
 KNOWN_IDENTITY_FP = "Lesbian couple next door just adopted a puppy."
 
 
