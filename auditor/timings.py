@@ -34,15 +34,29 @@ def phase(name: str) -> Iterator[None]:
         _spent[name] = _spent.get(name, 0.0) + time.perf_counter() - start
 
 
+def peak_kb() -> int:
+    """This process's peak resident set size in KiB: the kernel's VmHWM where there is one (Linux), which
+    belongs to the running program alone; ``ru_maxrss`` elsewhere, which on Linux would also count what the
+    parent held when it forked this process."""
+    try:
+        with open("/proc/self/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def report(command: str) -> dict:
     """The phases so far, the run's total and its peak memory (resident set size, MB)."""
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_kb()
     ordered = [p for p in PHASES if p in _spent] + sorted(set(_spent) - set(PHASES))
     return {
         "command": command,
         "phases": {p: round(_spent[p], 3) for p in ordered},
         "total": round(time.perf_counter() - _started, 3),
-        "peak_mb": round(peak_kb / 1024, 1),
+        "peak_mb": round(peak / 1024, 1),
     }
 
 
