@@ -94,29 +94,36 @@ def startup(env: dict[str, str]) -> float:
     return statistics.median(times)
 
 
-def bench_size(n: int, work: Path, runs: int, env: dict[str, str], pdf: bool) -> list[dict]:
+def bench_size(n: int, work: Path, runs: int, env: dict[str, str], pdf: bool,
+               baseline: Path | None = None) -> list[dict]:
     jsonl, archive = work / f"posts-{n}.jsonl", work / f"x-{n}.zip"
     if not jsonl.exists():
         write_jsonl(jsonl, n)
     if not archive.exists():
         write_x_archive(archive, n)
+    # the same commands run from another source tree (--baseline), e.g. main before a change
+    before_env = {**env, "PYTHONPATH": str(baseline)} if baseline else env
     out = []
     for r in range(runs):
         order = ["classify", "apc", "audit"] if r % 2 == 0 else ["apc", "classify", "audit"]
+        if baseline:  # each command next to its baseline, which goes first every other run
+            pair = (lambda w: [w, f"{w}-before"]) if r % 2 == 0 else (lambda w: [f"{w}-before", w])
+            order = [x for w in order for x in (pair(w) if w != "apc" else [w])]
         for what in order:
-            if what == "classify":
+            run_env = before_env if what.endswith("-before") else env
+            if what.startswith("classify"):
                 cmd = [*AUDITOR, "classify", str(jsonl), "-o", str(work / "scores.jsonl"), "--quiet"]
-                res = run(cmd, env)
+                res = run(cmd, run_env)
             elif what == "apc":
                 res = run([sys.executable, str(ROOT / "benchmarks" / "apc_classify.py"), str(jsonl),
                            str(work / "apc.jsonl")], env)
             else:
                 shutil.rmtree(work / "reports", ignore_errors=True)
                 cmd = [*AUDITOR, "audit", str(archive), "--out", str(work / "reports"), "--quiet"]
-                res = run(cmd + ([] if pdf else ["--no-pdf"]), env)
+                res = run(cmd + ([] if pdf else ["--no-pdf"]), run_env)
             res.update(size=n, run=r + 1, what=what)
             out.append(res)
-            print(f"  {n:>9,} posts  run {r + 1}  {what:<9} {res['wall']:7.2f} s  {res['peak_mb']:7.0f} MB",
+            print(f"  {n:>9,} posts  run {r + 1}  {what:<15} {res['wall']:7.2f} s  {res['peak_mb']:7.0f} MB",
                   flush=True)
     return out
 
@@ -126,10 +133,11 @@ def table(results: list[dict]) -> str:
             + " | ".join(PHASES) + " |")
     lines = [head, "|" + "---|" * (7 + len(PHASES))]
     apc = {(r["size"], r["run"]): r["wall"] for r in results if r["what"] == "apc"}
-    names = {"classify": "auditor classify", "apc": "alt-profanity-check", "audit": "auditor audit"}
+    names = {"classify": "auditor classify", "apc": "alt-profanity-check", "audit": "auditor audit",
+             "classify-before": "auditor classify (baseline)", "audit-before": "auditor audit (baseline)"}
     for r in results:
         phases = r["timings"].get("phases", {})
-        ratio = f"{apc[(r['size'], r['run'])] / r['wall']:.2f}×" if r["what"] == "classify" else ""
+        ratio = f"{apc[(r['size'], r['run'])] / r['wall']:.2f}×" if r["what"].startswith("classify") else ""
         cells = [f"{r['size']:,}", names[r["what"]], str(r["run"]), f"{r['wall']:.2f}",
                  f"{r['size'] / r['wall']:,.0f}", ratio, f"{r['peak_mb']:.0f}",
                  *(f"{phases[p]:.2f}" if p in phases else "" for p in PHASES)]
@@ -144,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, help="folder for the generated inputs (kept; default: temporary)")
     ap.add_argument("--no-pdf", action="store_true", help="audit without the PDF")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--baseline", type=Path, help="also run auditor from this source tree (e.g. `git archive "
+                    "main | tar -x -C DIR`), side by side, marked (baseline)")
     args = ap.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     env = {**os.environ, "AUDITOR_TIMINGS": "1", "AUDITOR_PROGRESS": "0"}
@@ -156,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         for n in sizes:
-            results += bench_size(n, work, args.runs, env, not args.no_pdf)
+            results += bench_size(n, work, args.runs, env, not args.no_pdf, args.baseline)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
