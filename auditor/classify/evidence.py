@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -39,6 +40,8 @@ _MAX_CACHED_CHUNKS = 500_000  # the chunk registry starts afresh beyond this
 # normalise.py's _URL and _LONG_MENTION filling a whole ASCII chunk (its letters are lower-cased first)
 _WHOLE_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _WHOLE_LONG_MENTION = re.compile(r"@\w{9,}")
+# Three single-letter chunks in a row (a superset of single letters, str.isalpha, that may spell a word)
+_SINGLE_LETTER_RUN = re.compile(r"(?<!\S)[^\W\d_]\s+[^\W\d_]\s+[^\W\d_](?!\S)")
 _SPELT = " "  # opens the key of a word spelt out in single letters (a chunk never holds a space)
 
 
@@ -239,6 +242,11 @@ class Explainer:
     def _pieces(self, text: str) -> tuple[list[str], list[int]]:
         """The chunk keys of a window's text and where each starts. A run of 3+ single letters that spells a
         lexicon word ("f u c k") is one piece, as the featuriser reads it."""
+        if not _SINGLE_LETTER_RUN.search(text):  # most windows: the pieces are the chunks
+            keys = text.split()  # str.split and \s agree on every code point
+            if " ".join(keys) == text and keys:
+                return keys, list(accumulate((len(k) + 1 for k in keys[:-1]), initial=0))
+            return keys, [m.start() for m in _CHUNK.finditer(text)]
         chunks = [(m.group(), m.start()) for m in _CHUNK.finditer(text)]
         single = [len(c) == 1 and c.isalpha() for c, _ in chunks]
         if not any(single):
