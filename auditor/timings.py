@@ -2,7 +2,8 @@
 
 With ``AUDITOR_TIMINGS=1`` in the environment, ``auditor audit`` and ``auditor classify`` print one JSON line
 on stderr when they finish: seconds per phase (read, language, score, evidence, summarise, html, pdf, write),
-the whole run, and the process's peak memory. Phases that did not run are left out.
+the whole run, the process's peak memory, and what that peak was when each phase last ended (where memory
+grows). Phases that did not run are left out.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 
 PHASES = ("read", "language", "score", "evidence", "summarise", "html", "pdf", "write")
 _spent: dict[str, float] = {}
+_peak_after: dict[str, int] = {}  # the peak memory (KiB) when each phase last ended
 _started = time.perf_counter()
 
 
@@ -32,6 +34,8 @@ def phase(name: str) -> Iterator[None]:
         yield
     finally:
         _spent[name] = _spent.get(name, 0.0) + time.perf_counter() - start
+        if enabled():
+            _peak_after[name] = peak_kb()
 
 
 def peak_kb() -> int:
@@ -57,6 +61,7 @@ def report(command: str) -> dict:
         "phases": {p: round(_spent[p], 3) for p in ordered},
         "total": round(time.perf_counter() - _started, 3),
         "peak_mb": round(peak / 1024, 1),
+        "peak_mb_after": {p: round(_peak_after[p] / 1024) for p in ordered if p in _peak_after},
     }
 
 
