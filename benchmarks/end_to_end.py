@@ -10,7 +10,8 @@ run, in alternating order: ``auditor classify`` (all categories, with language i
 evidence), alt-profanity-check's script (benchmarks/apc_classify.py: profanity only) on the same JSONL, and
 ``auditor audit`` of the archive (HTML, PDF, CSV, JSON). Phase times come from the auditor itself
 (``AUDITOR_TIMINGS=1``: one JSON line on stderr, with its peak resident memory, VmHWM), peak memory also from
-polling each child's process tree every 20 ms (psutil); the larger of the two is shown. ``auditor --version``
+polling each child's process tree's proportional set size every 20 ms (psutil); the larger of the two is
+shown. ``auditor --version``
 is timed five times for the start-up. Needs ``pip install -e '.[bench]'``. The machine's load average is
 printed before and after: on a shared machine the figures are only as good as the quiet they were taken in.
 """
@@ -52,30 +53,38 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def _tree_rss(proc: psutil.Process) -> int:
-    """Resident bytes of a process and all its children now (0 for those already gone)."""
+def _tree_memory(proc: psutil.Process) -> int:
+    """Bytes a process and all its children hold now: proportional set sizes (PSS), so the pages a child
+    shares with its parent right after a fork (WeasyPrint's library probing runs gcc) count once; 0 for
+    processes already gone."""
     total = 0
     for p in (proc, *proc.children(recursive=True)):
-        with contextlib.suppress(psutil.Error):
-            total += p.memory_info().rss
+        with contextlib.suppress(psutil.Error, AttributeError):
+            info = p.memory_full_info()
+            total += getattr(info, "pss", info.rss)
     return total
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> dict:
     """Run a command; wall seconds, peak memory (MB) and the auditor's timings line if it printed one.
 
-    Peak memory is the larger of the child tree's resident size polled every 20 ms (psutil) and the
-    auditor's own high-water mark (VmHWM, in its timings line). ``wait4``'s ru_maxrss is not used: on Linux
-    a child inherits its parent's high-water mark at fork, so the benchmark's own size showed through."""
+    Peak memory is the larger of the child tree's proportional set size polled every 20 ms (psutil) and
+    the auditor's own high-water mark (VmHWM, in its timings line). ``wait4``'s ru_maxrss is not used: on
+    Linux a child inherits its parent's high-water mark at fork, so the benchmark's own size showed
+    through."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err_file:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err_file, env=env)
         watched, polled = psutil.Process(proc.pid), 0
-        while proc.poll() is None:
+        while True:
             with contextlib.suppress(psutil.Error):
-                polled = max(polled, _tree_rss(watched))
+                polled = max(polled, _tree_memory(watched))
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
             time.sleep(0.02)
         wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
         err_file.seek(0)
         err = err_file.read()
     if proc.returncode:
@@ -86,7 +95,8 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> dict:
         if line.startswith("{") and '"phases"' in line:
             timings = json.loads(line)
     peak_mb = max(polled / 2**20, float(timings.get("peak_mb", 0.0)))
-    return {"wall": wall, "peak_mb": peak_mb, "polled_mb": polled / 2**20, "timings": timings}
+    cpu = usage.ru_utime + usage.ru_stime  # CPU seconds: far less moved by a busy machine than wall time
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak_mb, "polled_mb": polled / 2**20, "timings": timings}
 
 
 def startup(env: dict[str, str]) -> float:
@@ -123,23 +133,27 @@ def bench_size(n: int, work: Path, runs: int, env: dict[str, str], pdf: bool,
                 res = run(cmd + ([] if pdf else ["--no-pdf"]), run_env)
             res.update(size=n, run=r + 1, what=what)
             out.append(res)
-            print(f"  {n:>9,} posts  run {r + 1}  {what:<15} {res['wall']:7.2f} s  {res['peak_mb']:7.0f} MB",
+            print(f"  {n:>9,} posts  run {r + 1}  {what:<15} {res['wall']:7.2f} s  CPU {res['cpu']:7.2f} s  "
+                  f"{res['peak_mb']:7.0f} MB",
                   flush=True)
     return out
 
 
 def table(results: list[dict]) -> str:
-    head = ("| posts | process | run | wall s | posts/s | vs apc | peak MB | "
+    head = ("| posts | process | run | wall s | posts/s | vs apc | CPU s | CPU vs apc | peak MB | "
             + " | ".join(PHASES) + " |")
-    lines = [head, "|" + "---|" * (7 + len(PHASES))]
+    lines = [head, "|" + "---|" * (9 + len(PHASES))]
     apc = {(r["size"], r["run"]): r["wall"] for r in results if r["what"] == "apc"}
+    apc_cpu = {(r["size"], r["run"]): r["cpu"] for r in results if r["what"] == "apc"}
     names = {"classify": "auditor classify", "apc": "alt-profanity-check", "audit": "auditor audit",
              "classify-before": "auditor classify (baseline)", "audit-before": "auditor audit (baseline)"}
     for r in results:
         phases = r["timings"].get("phases", {})
-        ratio = f"{apc[(r['size'], r['run'])] / r['wall']:.2f}×" if r["what"].startswith("classify") else ""
+        key, versus = (r["size"], r["run"]), r["what"].startswith("classify")
+        ratio = f"{apc[key] / r['wall']:.2f}×" if versus else ""
+        cpu_ratio = f"{apc_cpu[key] / r['cpu']:.2f}×" if versus else ""
         cells = [f"{r['size']:,}", names[r["what"]], str(r["run"]), f"{r['wall']:.2f}",
-                 f"{r['size'] / r['wall']:,.0f}", ratio, f"{r['peak_mb']:.0f}",
+                 f"{r['size'] / r['wall']:,.0f}", ratio, f"{r['cpu']:.2f}", cpu_ratio, f"{r['peak_mb']:.0f}",
                  *(f"{phases[p]:.2f}" if p in phases else "" for p in PHASES)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
