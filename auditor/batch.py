@@ -38,6 +38,7 @@ class PersonTask:
     db_url: str
     pdf: bool
     folder: str
+    full_fetch: bool = False  # live accounts fetched whole (finds deleted posts), not past the stored ones
 
 
 @dataclass
@@ -135,7 +136,7 @@ def audit_person(task: PersonTask) -> PersonResult:
         consent_scope=e.consent_scope,
         consent_requested_by=e.requested_by,
     )
-    history = PersonHistory(store, task.quarter, record, progress=timer)
+    history = PersonHistory(store, task.quarter, record, progress=timer, full_fetch=task.full_fetch)
     try:
         with _one_at_a_time:
             outcome = run_audit(
@@ -233,6 +234,7 @@ def run_roster(
     scheduler: str | None = None,
     pdf: bool = True,
     display: Any = None,
+    full_fetch: bool = False,
 ) -> RosterOutcome:
     """Audit everyone on the roster for the quarter; resume a stopped run; write the team summary."""
     from auditor.team_summary import write_team_summary
@@ -248,7 +250,9 @@ def run_roster(
             folders = folder_names(entries)
             done = finished_people(store, quarter, entries, out, folders)
             tasks = [
-                PersonTask(e, quarter, str(out), url, pdf, folders[e.id]) for e in entries if e.id not in done
+                PersonTask(e, quarter, str(out), url, pdf, folders[e.id], full_fetch=full_fetch)
+                for e in entries
+                if e.id not in done
             ]
             if display is not None:
                 display.start(tasks, len(done))

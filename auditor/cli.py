@@ -104,6 +104,10 @@ def audit(
         help="Run a roster on a Dask cluster, e.g. tcp://host:8786 (workers must reach the store).")] = None,
     store: Annotated[bool, typer.Option("--store/--no-store", help="Remember this audit in the store.")
     ] = True,
+    full_fetch: Annotated[bool, typer.Option("--full-fetch", help=(
+        "Fetch live accounts whole, to find posts deleted since the last audit (with the store, live "
+        "accounts are otherwise fetched only past their newest stored post, and whole once a year)."))
+    ] = False,
 ) -> None:
     """Audit one person (OUT/<person>/: report.html, report.pdf, flagged.csv, summary.json and, in self mode,
     cleanup.csv) or a roster."""
@@ -119,7 +123,7 @@ def audit(
     if roster is not None:
         if sources or person_file or demo or person:
             raise AuditorError("--roster", "takes the people from the roster; no SOURCE, --person or --demo")
-        _audit_roster(roster, quarter, out, db, workers, scheduler, pdf)
+        _audit_roster(roster, quarter, out, db, workers, scheduler, pdf, full_fetch=full_fetch)
         return
     specs = list(sources or [])
     consent_raw, consent_where = None, "consent"
@@ -151,7 +155,7 @@ def audit(
 
         quarter = check_quarter(quarter or default_quarter())
         with opened_store(store_url(out, db)) as opened, opened.run_lock():
-            history = PersonHistory(opened, quarter, progress=_status)
+            history = PersonHistory(opened, quarter, progress=_status, full_fetch=full_fetch)
             outcome = run_audit(specs, out, history=history, **options)
     else:
         outcome = run_audit(specs, out, **options)
@@ -215,7 +219,7 @@ def presets() -> None:
         hidden = ", ".join(f"{k} {v}" for k, v in p.display.items() if v != "show") or "shows everything"
         typer.echo(f"{name:8} {p.description} [{hidden}]")
 def _audit_roster(roster: Path, quarter: str | None, out: Path, db: str | None, workers: int | None,
-                  scheduler: str | None, pdf: bool) -> None:
+                  scheduler: str | None, pdf: bool, *, full_fetch: bool = False) -> None:
     """A roster run: exit 0 when everyone was audited, 4 when some failed and the rest finished."""
     import time
 
@@ -226,7 +230,7 @@ def _audit_roster(roster: Path, quarter: str | None, out: Path, db: str | None, 
     started = time.perf_counter()
     display = RosterDisplay(err, live=err.is_terminal)
     outcome = run_roster(roster, quarter or default_quarter(), out, db=db, workers=workers,
-                         scheduler=scheduler, pdf=pdf, display=display)
+                         scheduler=scheduler, pdf=pdf, display=display, full_fetch=full_fetch)
     if outcome.results:
         err.print(timings_table(outcome.results, time.perf_counter() - started))
     for path in outcome.files:

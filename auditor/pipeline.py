@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -50,8 +50,9 @@ def _source_key(spec: str) -> tuple:
     try:
         st = os.stat(spec)
     except (OSError, ValueError):
-        prefix, _, target = spec.partition(":")
-        return ("live", prefix.lower(), target.strip().lstrip("@").lower())
+        from auditor.sources.base import live_key
+
+        return ("live", live_key(spec))
     return ("file", st.st_dev, st.st_ino)
 
 
@@ -64,13 +65,15 @@ def unique_sources(specs: Sequence[str]) -> list[str]:
     return list(first.values())
 
 
-def read_sources(specs: Sequence[str], progress: Progress | None = None) -> list[SourceResult]:
-    """Read every SOURCE argument once; the first bad one stops the run with its own error."""
+def read_sources(specs: Sequence[str], progress: Progress | None = None,
+                 hints: Mapping[str, Any] | None = None) -> list[SourceResult]:
+    """Read every SOURCE argument once; the first bad one stops the run with its own error. ``hints``: per
+    SOURCE, the store's SinceHint (a live account is then fetched only past it)."""
     results = []
     for spec in unique_sources(specs):
         if progress:
             progress(f"reading {spec}")
-        results.append(read_source(spec))
+        results.append(read_source(spec, (hints or {}).get(spec)))
     return results
 
 
@@ -198,7 +201,10 @@ def run_audit(
     gc.disable()  # reading and assessing build millions of objects and no cycles worth collecting
     try:
         with timings.phase("read"):
-            results = read_sources(specs, progress)
+            hints = history.fetch_hints(specs, person, mode) if history is not None else None
+            results = read_sources(specs, progress, hints)
+            if history is not None:  # posts older than a hint come from the store
+                history.carry_over(results, person_name(results, person))
         before = drop_before(results, cutoff)
         name = person_name(results, person)
         folder = Path(out) / (folder_name or person_slug(name))
@@ -214,7 +220,7 @@ def run_audit(
         with bar("Classifying", None, "posts") as advance:
             assessments = assess(posts, classifier, policy, now=now, progress=advance)
         if history is not None:
-            history.review(name, results, assessments)
+            history.review(name, results, assessments, policy)
         if mode == "self":  # what flagged live Mastodon replies answer (HR reports show no such text)
             from auditor.sources.mastodon_api import fetch_parent_texts
 

@@ -306,9 +306,12 @@ def build_repo_car(did: str, records: dict[str, dict]) -> bytes:
 def install_bluesky(server: FakeServer, *, handle: str, did: str, car: bytes | None,
                     feed: list[dict] | None = None, profile: dict | None = None,
                     repeat_cursor_after: int | None = None, pds: str | None = None,
-                    post_views: dict[str, dict] | None = None) -> None:
+                    post_views: dict[str, dict] | None = None,
+                    records: dict[str, dict] | None = None) -> None:
     """resolveHandle, the PLC DID doc (PDS = this server), getRepo, getAuthorFeed (cursor = opaque offset),
-    getProfile. ``repeat_cursor_after=N``: from page N on the feed hands back the same cursor forever."""
+    getProfile. ``repeat_cursor_after=N``: from page N on the feed hands back the same cursor forever.
+    ``records`` (``collection/rkey`` → record, read at every request): the PDS's listRecords, newest rkey
+    first, cursor = the last rkey of the page (as the reference PDS answers)."""
     feed = feed or []
 
     def resolve(m: re.Match, q: dict[str, str]) -> Reply:
@@ -354,6 +357,25 @@ def install_bluesky(server: FakeServer, *, handle: str, did: str, car: bytes | N
         wanted = q.get("uris*", [])
         return json_reply({"posts": [v for uri, v in (post_views or {}).items() if uri in wanted]})
 
+    def list_records(m: re.Match, q: dict[str, str]) -> Reply:
+        if q.get("repo") not in (did, handle) or records is None:
+            message = f"Could not find repo: {q.get('repo')}"
+            return json_reply({"error": "InvalidRequest", "message": message}, 400)
+        collection = q.get("collection", "")
+        limit = min(100, int(q.get("limit", 50)))
+        rkeys = sorted((path.split("/", 1)[1] for path in records if path.split("/", 1)[0] == collection),
+                       reverse=q.get("reverse") != "true")
+        if q.get("cursor"):
+            rkeys = [k for k in rkeys if (k < q["cursor"] if q.get("reverse") != "true" else k > q["cursor"])]
+        page = rkeys[:limit]
+        body: dict[str, Any] = {"records": [
+            {"uri": f"at://{did}/{collection}/{k}", "cid": "bafyreifake",
+             "value": records[f"{collection}/{k}"]} for k in page]}
+        if page:
+            body["cursor"] = page[-1]
+        return json_reply(body)
+
+    server.route(r"/xrpc/com\.atproto\.repo\.listRecords", list_records)
     server.route(r"/xrpc/com\.atproto\.identity\.resolveHandle", resolve)
     server.route(r"/xrpc/app\.bsky\.feed\.getPosts", get_posts)
     server.route(r"/(did:plc:[a-z0-9]+)", did_doc)
@@ -363,8 +385,12 @@ def install_bluesky(server: FakeServer, *, handle: str, did: str, car: bytes | N
 
 
 def install_mastodon(server: FakeServer, *, acct: str, account: dict, statuses: list[dict]) -> None:
-    """accounts/lookup and accounts/:id/statuses (newest first, max_id paging, Link + X-RateLimit headers)."""
-    ordered = sorted(statuses, key=lambda s: int(s["id"]), reverse=True)
+    """accounts/lookup and accounts/:id/statuses (newest first, max_id paging, Link + X-RateLimit headers;
+    ``since_id``: the newest statuses above it; ``min_id``: the ones just above it, as Mastodon answers).
+    ``statuses`` is read at every request: a test may add or delete statuses between two audits."""
+
+    def ordered_now() -> list[dict]:
+        return sorted(statuses, key=lambda s: int(s["id"]), reverse=True)
     remaining = [300]
 
     def limits() -> dict[str, str]:
@@ -383,7 +409,12 @@ def install_mastodon(server: FakeServer, *, acct: str, account: dict, statuses: 
             return json_reply({"error": "Record not found"}, 404, limits())
         limit = min(40, int(q.get("limit", 20)))
         max_id = int(q["max_id"]) if q.get("max_id") else None
-        page = [s for s in ordered if max_id is None or int(s["id"]) < max_id][:limit]
+        since_id = int(q["since_id"]) if q.get("since_id") else None
+        min_id = int(q["min_id"]) if q.get("min_id") else None
+        above = max(since_id or 0, min_id or 0)
+        below = max_id if max_id is not None else 10**30
+        page = [s for s in ordered_now() if above < int(s["id"]) < below]
+        page = page[-limit:] if min_id is not None else page[:limit]  # min_id: the oldest above it
         headers = limits()
         if page:
             base = f"{server.url}/api/v1/accounts/{account['id']}/statuses"

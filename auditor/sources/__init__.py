@@ -11,6 +11,7 @@ import importlib
 from auditor.sources.base import (
     FILE_READERS,
     LIVE_READERS,
+    SinceHint,
     SourceResult,
     register_file_reader,
     register_live_reader,
@@ -43,15 +44,17 @@ def load_readers() -> None:
         _loaded = True
 
 
-def read_source(spec: str) -> SourceResult:
-    """Read one SOURCE argument (file, folder or live ``platform:account``) into a SourceResult."""
+def read_source(spec: str, since: SinceHint | None = None) -> SourceResult:
+    """Read one SOURCE argument (file, folder or live ``platform:account``) into a SourceResult; ``since``
+    fetches a live account only past the newest post already stored."""
     load_readers()
-    return _read_source(spec)
+    return _read_source(spec, since)
 
 
 __all__ = [
     "FILE_READERS",
     "LIVE_READERS",
+    "SinceHint",
     "SourceResult",
     "load_readers",
     "read_source",

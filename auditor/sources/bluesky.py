@@ -22,7 +22,7 @@ import libipld
 from auditor import limits
 from auditor.errors import AuditorError
 from auditor.post import Post
-from auditor.sources.base import SourceResult, register_file_reader, register_live_reader
+from auditor.sources.base import SinceHint, SourceResult, register_file_reader, register_live_reader
 from auditor.sources.car import read_car, read_varint
 from auditor.sources.http import HttpClient, HttpStatusError
 from auditor.textclean import clean_text
@@ -417,8 +417,43 @@ def feed_posts(items: list[dict], did: str, handle: str, account: str) -> list[P
     return posts
 
 
-def _fetch_feed(http: HttpClient, did: str) -> tuple[list[dict], list[str]]:
+def _newer(since: SinceHint, uri: str, created: Any) -> bool:
+    """Whether a record is newer than the stored post: by record key (TIDs sort by time), else by date."""
+    hint, rkey = since.post_id.rsplit("/", 1)[-1], uri.rsplit("/", 1)[-1]
+    if tid_time(hint) is not None and tid_time(rkey) is not None:
+        return rkey > hint
+    return since.newer(_created(created, rkey, {}))
+
+
+def _newer_records(http: HttpClient, pds: str, did: str, since: SinceHint) -> list[tuple[str, str, dict]]:
+    """Posts and reposts newer than the stored one from the PDS (``com.atproto.repo.listRecords``, newest
+    first): paging stops at the first record not newer. ``(collection, rkey, record)`` as ``read_repo``."""
+    url = f"{pds}/xrpc/com.atproto.repo.listRecords"
+    out: list[tuple[str, str, dict]] = []
+    for collection in (POST, REPOST):
+        def page(cursor: str | None, collection: str = collection) -> tuple[list[dict], str | None]:
+            data = http.get_json(url, {"repo": did, "collection": collection, "limit": 100, "cursor": cursor})
+            if not isinstance(data, dict) or not isinstance(data.get("records"), list):
+                raise AuditorError(http.where, "listRecords answered in an unexpected shape")
+            records = [r for r in data["records"] if isinstance(r, dict) and isinstance(r.get("uri"), str)
+                       and isinstance(r.get("value"), dict)]
+            records, stop = since.cut(records, lambda r: _newer(since, r["uri"], r["value"].get("createdAt")))
+            cur = data.get("cursor")
+            return records, None if stop or not isinstance(cur, str) or not cur else cur
+
+        run = http.paginate(f"bsky-records:{did}:{collection}:since:{since.post_id}", page,
+                            item_id=lambda r: r["uri"], label=f"new {collection.rsplit('.', 1)[-1]}s")
+        out += [(collection, r["uri"].rsplit("/", 1)[-1], r["value"]) for r in run.items]
+    return out
+
+
+def _fetch_feed(http: HttpClient, did: str, since: SinceHint | None = None) -> tuple[list[dict], list[str]]:
     url = f"{appview_url()}/xrpc/app.bsky.feed.getAuthorFeed"
+
+    def newer(item: dict) -> bool:
+        record = _d(_d(item.get("post")).get("record"))
+        created = _d(item.get("reason")).get("indexedAt") or record.get("createdAt")
+        return since is None or _newer(since, _feed_item_id(item), created)
 
     def page(cursor: str | None) -> tuple[list[dict], str | None]:
         params = {"actor": did, "limit": 100, "cursor": cursor, "filter": "posts_with_replies"}
@@ -431,9 +466,13 @@ def _fetch_feed(http: HttpClient, did: str) -> tuple[list[dict], list[str]]:
         if not isinstance(data, dict) or not isinstance(data.get("feed"), list):
             raise AuditorError(http.where, "getAuthorFeed answered in an unexpected shape")
         cur = data.get("cursor")
-        return [i for i in data["feed"] if isinstance(i, dict)], cur if isinstance(cur, str) and cur else None
+        items, stop = [i for i in data["feed"] if isinstance(i, dict)], False
+        if since is not None:  # newest first: stop at the first item already stored
+            items, stop = since.cut(items, newer)
+        return items, cur if isinstance(cur, str) and cur and not stop else None
 
-    run = http.paginate(f"bsky-feed:{did}", page, item_id=_feed_item_id, label="feed items")
+    key = f"bsky-feed:{did}" + (f":since:{since.post_id}" if since else "")
+    run = http.paginate(key, page, item_id=_feed_item_id, label="feed items")
     return run.items, run.notes
 
 
@@ -491,8 +530,9 @@ def _hydrate_context(http: HttpClient, posts: list[Post]) -> None:
                     p.extra[text_key] = text
 
 
-def read_bsky(target: str) -> SourceResult:
-    """``bsky:<handle|did>``: the complete repo from the account's PDS; the AppView feed as fallback."""
+def read_bsky(target: str, since: SinceHint | None = None) -> SourceResult:
+    """``bsky:<handle|did>``: the complete repo from the account's PDS; the AppView feed as fallback.
+    ``since``: only records newer than the stored post (the PDS's listRecords, else the feed)."""
     actor = target.strip().removeprefix("@")
     actor = actor if actor.startswith("did:") else actor.lower()
     where = f"bsky:{actor}"
@@ -503,6 +543,7 @@ def read_bsky(target: str) -> SourceResult:
         handle = actor if not actor.startswith("did:") else did
         notes: list[str] = []
         display = None
+        complete = True
         try:
             doc = did_document(http, did)
             handle = doc_handle(doc) or handle
@@ -510,29 +551,40 @@ def read_bsky(target: str) -> SourceResult:
             pds = pds_endpoint(doc)
             if pds is None:
                 raise AuditorError(where, "the DID document names no #atproto_pds service")
-            car = http.get(f"{pds}/xrpc/com.atproto.sync.getRepo", {"did": did}, expect_json=False).content
-            repo_did, records = read_repo(car, where)
-            if repo_did != did:
-                raise AuditorError(where, f"the PDS sent the repository of {repo_did or 'no one'}, not {did}")
-            posts, display = repo_posts(did, records, handle, account)
+            if since is not None:
+                try:
+                    posts, display = repo_posts(did, _newer_records(http, pds, did, since), handle, account)
+                except AuditorError as exc:
+                    notes.append(f"new records could not be listed ({exc.problem}); fetched the whole "
+                                 "repository instead")
+                    since = None
+            if since is None:
+                repo_url = f"{pds}/xrpc/com.atproto.sync.getRepo"
+                car = http.get(repo_url, {"did": did}, expect_json=False).content
+                repo_did, records = read_repo(car, where)
+                if repo_did != did:
+                    problem = f"the PDS sent the repository of {repo_did or 'no one'}, not {did}"
+                    raise AuditorError(where, problem)
+                posts, display = repo_posts(did, records, handle, account)
             notes += _hydrate_reposts(http, posts)
             _hydrate_context(http, posts)
         except AuditorError as exc:
             notes.append(f"the full repository could not be read ({exc.problem}); used the public author "
                          "feed instead, which can miss posts")
             account = f"bluesky:{handle}"
-            items, feed_notes = _fetch_feed(http, did)
+            items, feed_notes = _fetch_feed(http, did, since)
             notes += feed_notes
             posts = feed_posts(items, did, handle, account)
+            complete = False  # the public feed can end early or omit posts
         profile = _profile(http, did)
         shown_name = _d(profile).get("displayName")
         display = display or (shown_name if isinstance(shown_name, str) and shown_name else None)
         declared = _d(profile).get("postsCount")
         authored = sum(p.kind != "repost" for p in posts)
-        if isinstance(declared, int) and authored < declared:
+        if since is None and isinstance(declared, int) and authored < declared:
             notes.append(f"the profile reports {declared:,} posts; {authored:,} could be read")
     return SourceResult(platform="bluesky", account=handle, posts=posts, display_name=display,
-                        source=f"bsky:{target}", notes=notes)
+                        source=f"bsky:{target}", notes=notes, newer_than=since, complete=complete)
 
 
 def _profile(http: HttpClient, did: str) -> dict | None:
@@ -543,5 +595,5 @@ def _profile(http: HttpClient, did: str) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-register_live_reader("bsky", read_bsky)
+register_live_reader("bsky", read_bsky, incremental=True)
 register_file_reader("bluesky-car", sniff_car, read_car_file)

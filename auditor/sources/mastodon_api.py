@@ -22,7 +22,7 @@ from requests.structures import CaseInsensitiveDict
 
 from auditor.errors import AuditorError
 from auditor.post import Post
-from auditor.sources.base import SourceResult, register_live_reader
+from auditor.sources.base import SinceHint, SourceResult, register_live_reader
 from auditor.sources.htmltext import html_to_text
 from auditor.sources.http import HttpClient
 from auditor.textclean import clean_text
@@ -152,8 +152,9 @@ def _unwrap(where: str, host: str, exc: MastodonError) -> AuditorError:
     return AuditorError(where, f"{host} answered with an error ({detail[:120]})")
 
 
-def read_mastodon(target: str) -> SourceResult:
-    """Every public and unlisted status of ``@user@host`` from its home instance; boosts kept apart."""
+def read_mastodon(target: str, since: SinceHint | None = None) -> SourceResult:
+    """Every public and unlisted status of ``@user@host`` from its home instance; boosts kept apart.
+    ``since``: only statuses newer than the stored one (``since_id``; by date if that is no status id)."""
     user, host = parse_account(target)
     handle = f"@{user}@{host}"
     where = f"mastodon:{handle}"
@@ -169,29 +170,42 @@ def read_mastodon(target: str) -> SourceResult:
             acc = api.account_lookup(user)  # the home instance knows its own users; no WebFinger needed
             acc_id = str(acc["id"])
 
+            since_id = since.post_id if since and since.post_id.isdigit() else None
+
             def page(cursor: str | None) -> tuple[list[dict], str | None]:
                 try:
-                    got = api.account_statuses(acc_id, limit=PAGE_SIZE, max_id=cursor)
+                    got = api.account_statuses(acc_id, limit=PAGE_SIZE, max_id=cursor, since_id=since_id)
                 except MastodonError as exc:
                     raise _unwrap(where, host, exc) from None
                 info = api.get_pagination_info(got, "next")
                 nxt = info.get("max_id") if info else None
-                return [plain_status(s) for s in got], None if nxt is None else str(nxt)
+                items = [plain_status(s) for s in got]
+                if since is not None and since_id is None:
+                    items, stop = since.cut(items, lambda s: since.newer(_when(s)))
+                    nxt = None if stop else nxt
+                return items, None if nxt is None else str(nxt)
 
-            run = http.paginate(f"mastodon:{host}:{acc_id}", page, item_id=lambda s: s["id"],
-                                label="statuses")
+            key = f"mastodon:{host}:{acc_id}" + (f":since:{since.post_id}" if since else "")
+            run = http.paginate(key, page, item_id=lambda s: s["id"], label="statuses")
         except MastodonError as exc:
             raise _unwrap(where, host, exc) from None
     account = f"mastodon:{handle}"
     posts = [status_to_post(s, handle, account) for s in run.items]
     notes = list(run.notes)
     declared = acc.get("statuses_count")
-    if isinstance(declared, int) and len(posts) < declared:
+    if since is None and isinstance(declared, int) and len(posts) < declared:
         notes.append(f"the profile reports {declared:,} posts; {len(posts):,} are public (followers-only "
                      "posts and direct messages are not published)")
     return SourceResult(platform="mastodon", account=handle, posts=posts,
                         display_name=acc.get("display_name") or None, source=f"mastodon:{target}",
-                        notes=notes)
+                        notes=notes, newer_than=since, complete=run.complete)
+
+
+def _when(status: dict) -> datetime | None:
+    try:
+        return parse_any_ts(status.get("created_at"))
+    except ValueError:
+        return None
 
 
 def fetch_parent_texts(posts: list[Post], limit: int = 200) -> None:
@@ -221,4 +235,4 @@ def fetch_parent_texts(posts: list[Post], limit: int = 200) -> None:
                     p.extra["in_reply_to_url"] = status.get("url") or status.get("uri")
 
 
-register_live_reader("mastodon", read_mastodon)
+register_live_reader("mastodon", read_mastodon, incremental=True)

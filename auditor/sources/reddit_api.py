@@ -12,7 +12,7 @@ from typing import Any
 
 from auditor.errors import AuditorError
 from auditor.post import Post
-from auditor.sources.base import SourceResult, register_live_reader
+from auditor.sources.base import SinceHint, SourceResult, register_live_reader
 from auditor.sources.http import HttpClient, HttpStatusError
 from auditor.textclean import clean_text
 from auditor.timeparse import parse_any_ts
@@ -66,7 +66,19 @@ def thing_to_post(kind: str, d: dict, account: str) -> Post:
                 visibility="public", deleted=deleted, account=account, extra=extra)
 
 
-def _listing(http: HttpClient, name: str, which: str) -> tuple[list[dict], bool, list[str]]:
+def _newer(since: SinceHint, thing: dict) -> bool:
+    """A listing item newer than the stored post: not the stored post itself, and created after it."""
+    d = thing["data"]
+    if since.post_id in (d.get("name"), d.get("id")):
+        return False
+    try:
+        return since.newer(parse_any_ts(d.get("created_utc")))
+    except ValueError:
+        return True
+
+
+def _listing(http: HttpClient, name: str, which: str, since: SinceHint | None = None
+             ) -> tuple[list[dict], bool, list[str]]:
     url = f"{base_url()}/user/{name}/{which}.json"
 
     def page(after: str | None) -> tuple[list[dict], str | None]:
@@ -85,15 +97,20 @@ def _listing(http: HttpClient, name: str, which: str) -> tuple[list[dict], bool,
             raise AuditorError(http.where, f"{which}.json answered in an unexpected shape")
         things = [c for c in listing["children"] if isinstance(c, dict) and isinstance(c.get("data"), dict)]
         nxt = listing.get("after")
+        if since is not None:  # newest first: stop at the first item already stored
+            things, stop = since.cut(things, lambda t: _newer(since, t))
+            nxt = None if stop else nxt
         return things, nxt if isinstance(nxt, str) and nxt else None
 
-    run = http.paginate(f"reddit:{name.lower()}:{which}", page, max_items=LISTING_CAP, label=which,
+    key = f"reddit:{name.lower()}:{which}" + (f":since:{since.post_id}" if since else "")
+    run = http.paginate(key, page, max_items=LISTING_CAP, label=which,
                         item_id=lambda t: str(t["data"].get("name") or t["data"].get("id")))
     return run.items, run.capped or len(run.items) >= LISTING_CAP, run.notes
 
 
-def read_reddit(target: str) -> SourceResult:
-    """A user's comments (kind="comment") and submissions (kind="post": title + selftext)."""
+def read_reddit(target: str, since: SinceHint | None = None) -> SourceResult:
+    """A user's comments (kind="comment") and submissions (kind="post": title + selftext). ``since``: both
+    listings (newest first) only down to the stored post (by fullname, else by time)."""
     name = target.strip().removeprefix("/").removeprefix("u/").removeprefix("user/")
     where = f"reddit:{name}"
     if not _NAME.match(name):
@@ -102,12 +119,14 @@ def read_reddit(target: str) -> SourceResult:
     notes: list[str] = []
     posts: list[Post] = []
     capped = []
+    complete = True
     with HttpClient(where) as http:
         for which in ("comments", "submitted"):
-            things, hit_cap, run_notes = _listing(http, name, which)
+            things, hit_cap, run_notes = _listing(http, name, which, since)
             posts += [thing_to_post(t.get("kind", "t1" if which == "comments" else "t3"), t["data"], account)
                       for t in things]
             notes += [f"{which}: {n}" for n in run_notes]
+            complete = complete and not hit_cap and not run_notes  # older items are out of reach
             if hit_cap:
                 capped.append("comments" if which == "comments" else "posts")
     if capped:
@@ -116,7 +135,7 @@ def read_reddit(target: str) -> SourceResult:
     if deleted:
         notes.append(f"{deleted:,} removed or deleted items are counted but cannot be read")
     return SourceResult(platform="reddit", account=f"u/{name}", posts=posts, display_name=None,
-                        source=f"reddit:{target}", notes=notes)
+                        source=f"reddit:{target}", notes=notes, newer_than=since, complete=complete)
 
 
-register_live_reader("reddit", read_reddit)
+register_live_reader("reddit", read_reddit, incremental=True)

@@ -14,7 +14,7 @@ from typing import Any
 from auditor import limits
 from auditor.errors import AuditorError
 from auditor.post import Post
-from auditor.sources.base import SourceResult, register_live_reader
+from auditor.sources.base import SinceHint, SourceResult, register_live_reader
 from auditor.textclean import clean_text
 from auditor.timeparse import parse_any_ts
 
@@ -43,8 +43,9 @@ def _telegram_module() -> Any:
     return telegram
 
 
-def read_telegram(target: str) -> SourceResult:
-    """Public posts of a Telegram channel via snscrape's telegram-channel scraper (``t.me/s/<channel>``)."""
+def read_telegram(target: str, since: SinceHint | None = None) -> SourceResult:
+    """Public posts of a Telegram channel via snscrape's telegram-channel scraper (``t.me/s/<channel>``).
+    ``since``: the scraper yields newest first; it is stopped at the first post not newer than the hint."""
     m = _CHANNEL.match(target.strip())
     where = f"telegram:{target.strip()}"
     if not m:
@@ -57,16 +58,20 @@ def read_telegram(target: str) -> SourceResult:
     posts: list[Post] = []
     try:
         for item in telegram.TelegramChannelScraper(channel).get_items():
-            posts.append(telegram_post(item, channel, account))
+            post = telegram_post(item, channel, account)
+            if since is not None and (post.id == since.post_id or not since.newer(post.created_at)):
+                break  # the rest is in the store already
+            posts.append(post)
             limits.POSTS.check(len(posts), where)  # a channel page that never ends
     except AuditorError:
         raise
     except Exception as exc:  # snscrape raises ScraperException, requests errors, parsing errors
         text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
         raise AuditorError(where, f"snscrape's telegram-channel scraper failed ({text})") from None
-    notes = [] if posts else ["the channel shows no public posts (channels without a web preview "
-                              "cannot be read)"]
-    return SourceResult(platform="telegram", account=channel, posts=posts, source=where, notes=notes)
+    notes = [] if posts or since else ["the channel shows no public posts (channels without a web preview "
+                                       "cannot be read)"]
+    return SourceResult(platform="telegram", account=channel, posts=posts, source=where, notes=notes,
+                        newer_than=since)
 
 
 def telegram_post(item: Any, channel: str, account: str) -> Post:
@@ -94,7 +99,7 @@ def _broken(prefix: str) -> Callable[[str], SourceResult]:
     return read
 
 
-register_live_reader("telegram", read_telegram)
-register_live_reader("snscrape-telegram", read_telegram)
+register_live_reader("telegram", read_telegram, incremental=True)
+register_live_reader("snscrape-telegram", read_telegram, incremental=True)
 for _prefix in BROKEN_PREFIXES:
     register_live_reader(_prefix, _broken(_prefix))

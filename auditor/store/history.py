@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from auditor.categories import CATEGORIES, LABELS
 from auditor.classify.model import Classification
 from auditor.policy import SEVERITIES
-from auditor.sources.base import SourceResult
+from auditor.sources.base import SinceHint, SourceResult, live_key
 from auditor.store.db import Store, quarter_of
 from auditor.store.models import (
     Account,
@@ -128,7 +128,10 @@ class PersonHistory:
     progress: Callable[[str], None] | None = None
     dismissed: int = 0
     classifier: CachedClassifier | None = None
+    full_fetch: bool = False  # fetch every live account whole (tells removed posts apart)
     _post_keys: dict[int, tuple[str, str]] = field(default_factory=dict)
+    _stored: dict[str, Any] = field(default_factory=dict)  # SOURCE -> StoredAccount behind its hint
+    _carried: set[int] = field(default_factory=set)  # id() of posts carried over from the store
 
     def wrap(self, base: Any) -> CachedClassifier:
         self.classifier = CachedClassifier(base, self.store)
@@ -137,9 +140,53 @@ class PersonHistory:
     def key(self, name: str) -> str:
         return self.record_fields.key or name
 
+    # -- before reading: what live accounts need fetching ----------------------------------------------------
+    def fetch_hints(
+        self, specs: Sequence[str], person: str | None, mode: str = "self"
+    ) -> dict[str, SinceHint]:
+        """Per live SOURCE, the newest stored post: the reader fetches only newer ones (none on a full fetch).
+        ``person``: the name given for the report, if any (the person is otherwise known after reading).
+        ``mode`` "hr": an account with posts whose text is gone is fetched whole (a preset needs the text)."""
+        from auditor.pipeline import person_name
+        from auditor.store.incremental import fetch_hints
+
+        if self.full_fetch:
+            return {}
+        key = self.record_fields.key or (person_name([], person) if person and person.strip() else None)
+        with self.store.session() as s:
+            self._stored = fetch_hints(s, specs, key, datetime.now(timezone.utc), textless_ok=mode != "hr")
+        return {spec: state.hint for spec, state in self._stored.items()}
+
+    def carry_over(self, results: list[SourceResult], name: str) -> None:
+        """Add the stored posts an incremental fetch left out (older than its hint). A source whose hint
+        turns out to belong to another person or account is read again, whole."""
+        from auditor.sources import read_source
+        from auditor.store.incremental import carried_posts
+
+        by_key = {live_key(spec): spec for spec in self._stored}
+        for i, r in enumerate(results):
+            spec = by_key.get(r.live_spec or "")
+            if r.newer_than is None or spec is None:
+                continue
+            state = self._stored[spec]
+            if state.person_key != self.key(name) or state.source != source_key(r):
+                results[i] = read_source(spec)
+                continue
+            older = carried_posts(r, state)
+            r.notes.append(r.newer_than.note(len(r.posts)))
+            self._carried.update(id(p) for p in older)
+            r.posts.extend(older)
+
     # -- before the summary: reviewer decisions ------------------------------------------------------------
-    def review(self, name: str, results: Sequence[SourceResult], assessments: Sequence[Any]) -> None:
-        """Drop flags a reviewer dismissed; they stay dismissed in every later audit."""
+    def review(
+        self, name: str, results: Sequence[SourceResult], assessments: Sequence[Any], policy: Any = None
+    ) -> None:
+        """Score carried-over posts whose text is gone from their stored scores (under ``policy``); drop
+        flags a reviewer dismissed (they stay dismissed in every later audit)."""
+        if policy is not None and self.classifier is not None:
+            from auditor.store.incremental import score_textless
+
+            score_textless(assessments, self.classifier, policy)
         self._post_keys = {id(p): (source_key(r), p.id) for r in results for p in r.posts}
         with self.store.session() as s:
             rows = s.execute(
@@ -230,6 +277,9 @@ class PersonHistory:
         summary["changes"] = self._changes(
             summary, previous, before, new_posts, removed, removed_flagged, sum(new_flags.values())
         )
+        # live accounts fetched only past their newest stored post, or by a fetch known to miss posts
+        unchecked = {source_key(r) for r in results if r.newer_than or not r.complete}
+        summary["changes"]["removals_unchecked"] = sorted(unchecked)
 
     def model_version(self, summary: Mapping[str, Any]) -> str | None:
         models = summary.get("models") or {}
@@ -264,6 +314,10 @@ class PersonHistory:
             acct = Account(person_id=person_id, source=source_key(r))
             s.add(acct)
         acct.platform, acct.handle = r.platform, r.account
+        if r.live_spec:  # what the next quarter's incremental fetch starts from
+            acct.fetched_as = r.live_spec
+            if r.newer_than is None:
+                acct.full_fetch_at = datetime.now(timezone.utc)
         dated = [p for p in r.posts if p.created_at]
         if dated:
             newest = max(dated, key=lambda p: p.created_at)
@@ -300,6 +354,8 @@ class PersonHistory:
         inserts, refresh, changed = [], [], []
         new_posts = 0
         for key, p in current.items():
+            if id(p) in self._carried:
+                continue  # not fetched this time: stored as it was, and never taken for removed
             h = text_hash(p.text)
             kept = p.raw_text if p.auditable and not p.deleted and id(p) not in hidden else None
             if key not in existing:
@@ -350,7 +406,8 @@ class PersonHistory:
                     stored_at=now,
                 )
             )
-        gone = [v[0] for k, v in existing.items() if k not in current and v[2] is None]
+        unsure = {source_key(r) for r in results if not r.complete}  # missing from a partial fetch: unknown
+        gone = [v[0] for k, v in existing.items() if k not in current and v[2] is None and k[0] not in unsure]
         for start in range(0, len(gone), LOOKUP_CHUNK):
             chunk = gone[start : start + LOOKUP_CHUNK]
             s.execute(
@@ -383,8 +440,10 @@ class PersonHistory:
         clf = self.classifier
         if clf is None:
             return
-        scored = {
-            post_pk[self._post_keys[id(a.post)]]: text_hash(a.post.text) for a in assessments if a.assessed
+        scored = {  # posts carried over without text keep the classification they have
+            post_pk[self._post_keys[id(a.post)]]: text_hash(a.post.text)
+            for a in assessments
+            if a.assessed and "stored_hash" not in a.post.extra
         }
         no_evidence = {post_pk[self._post_keys[id(a.post)]] for a in assessments if id(a.post) in hidden}
         have: set[int] = set()

@@ -52,6 +52,8 @@ class Account(Base):
     handle: Mapped[str | None] = mapped_column(String(500))
     last_post_id: Mapped[str | None] = mapped_column(String(300))
     last_post_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    fetched_as: Mapped[str | None] = mapped_column(String(2000))  # a live account: its SOURCE (live_key)
+    full_fetch_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # last fetched whole
 
 
 class StoredPost(Base):
