@@ -6,7 +6,8 @@ Prints, in this order (the first two predict what a user of the reports will see
 1. Leave-one-source-out (models/yardstick.py): each head refitted without one training source and scored on
    that source at the default policy's flag thresholds, with 95% bootstrap intervals, the best threshold on
    that source (an upper bound) and ROC AUC; next to TF-IDF word 1-2-grams + class-balanced logistic
-   regression trained on the same rows without the same source (the baseline to beat).
+   regression trained on the same rows without the same source (the baseline to beat), at its 0.5 and as
+   ROC AUC (a better ranking vs a better operating point).
 2. The frozen hand-written check set (benchmarks/checks/posts.jsonl, never trained on), flagged exactly as
    `auditor classify --policy P` flags posts, per policy: per-category F1 with intervals, macro-F1, per-group
    pass rates, the hate false-positive rate on identity-positive posts and counter-speech, threats and
@@ -48,19 +49,22 @@ TARGETS = {
 }
 
 
-def baseline_loso(corpus: Corpus, splits: dict) -> dict[str, float]:
-    """TF-IDF+LR (balanced, threshold 0.5) per held-out source, trained on the same rows without it."""
+def baseline_loso(corpus: Corpus, splits: dict) -> dict[str, dict[str, float]]:
+    """TF-IDF+LR (balanced, threshold 0.5) per held-out source, trained on the same rows without it: its
+    figure at 0.5 and its ROC AUC (offensive: of the highest of the three heads' probabilities), which
+    tells a better ranking from a better operating point."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
     from sklearn.pipeline import make_pipeline
 
-    out: dict[str, float] = {}
+    out: dict[str, dict[str, float]] = {}
     for h in HOLDOUTS:
         if not h.drop:
             continue
         ev = h.load(corpus)
         y = np.array(ev.labels)
-        flagged = np.zeros(len(ev), dtype=bool)
+        best = np.zeros(len(ev))
         for head in h.heads:
             s = splits[head]
             keep = [i for i, src in enumerate(s.sources) if not src.startswith(h.drop)]
@@ -69,17 +73,24 @@ def baseline_loso(corpus: Corpus, splits: dict) -> dict[str, float]:
                 LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced"),
             )
             model.fit([s.texts[i] for i in keep], [s.labels[i] for i in keep])
-            flagged |= model.predict_proba(ev.texts)[:, 1] >= 0.5
-        pred = flagged.astype(int)
-        out[h.name] = round(macro_f1(y, pred) if h.measure == "macro" else f1_pos(y, pred)[2], 4)
+            best = np.maximum(best, model.predict_proba(ev.texts)[:, 1])
+        pred = (best >= 0.5).astype(int)
+        out[h.name] = {
+            "value": round(macro_f1(y, pred) if h.measure == "macro" else f1_pos(y, pred)[2], 4),
+            "roc_auc": round(float(roc_auc_score(y, best)), 4),
+        }
     return out
 
 
-def print_loso(ood: dict, base: dict[str, float]) -> None:
+def _baseline_cell(b: dict[str, float] | None) -> str:
+    return "" if b is None else f"{b['value']:.3f}/{b['roc_auc']:.3f}"
+
+
+def print_loso(ood: dict, base: dict[str, dict[str, float]]) -> None:
     print("\n1. LEAVE-ONE-SOURCE-OUT (head refitted without the source; default policy thresholds)")
     print(
         f"{'held-out source':<52} {'measure':<10} {'value':>6} {'95% interval':>15} {'thr':>5} "
-        f"{'best@thr':>11} {'AUC':>6} {'TF-IDF':>7} {'n':>6}"
+        f"{'best@thr':>11} {'AUC':>6} {'TF-IDF@0.5/AUC':>14} {'n':>6}"
     )
     for name, f in ood.items():
         m = "macro-F1" if f["measure"] == "macro-F1" else "F1"
@@ -87,7 +98,7 @@ def print_loso(ood: dict, base: dict[str, float]) -> None:
         print(
             f"{name:<52} {m:<10} {f['value']:>6.3f} [{f['ci95'][0]:.3f}, {f['ci95'][1]:.3f}] "
             f"{f['threshold']:>5.2f} {f['value_at_best_threshold']:>5.3f}@{f['best_threshold']:<5.2f} "
-            f"{(f['roc_auc'] or 0):>6.3f} {('' if b is None else f'{b:.3f}'):>7} {f['n']:>6}"
+            f"{(f['roc_auc'] or 0):>6.3f} {_baseline_cell(b):>14} {f['n']:>6}"
         )
         if "recall_by_type" in f:
             print(

@@ -200,7 +200,8 @@ IDENTITY_MENTIONS = [
 ]
 
 
-KNOWN_IDENTITY_FP = "As a Black woman in tech I run a mentoring programme."  # hate 0.60: README, known limits
+# hate 0.59 with model 2026.12.06-2 (the group word still counts through its word vector): README
+KNOWN_IDENTITY_FP = "Lesbian couple next door just adopted a puppy."
 
 
 @pytest.mark.parametrize(

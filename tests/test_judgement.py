@@ -48,6 +48,34 @@ def test_support_for_trans_people_is_not_hate(clf):
     assert clf.classify([text])[0].scores["hate"] < 0.5
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jews are vermin and they control the banks, everyone knows it",
+        "Refugees are parasites who should be thrown back into the sea",
+        "Gay people are disgusting perverts and should stay away from schools",
+    ],
+)
+def test_hate_naming_a_group_is_flagged_for_what_it_says(clf, text):
+    """The hate head gives the group words no weight of their own (models/train.py NO_IDENTITY_WORDS): a
+    hateful post is still flagged, for what it says about the group."""
+    res = clf.classify([text], thresholds=load_policy("default").thresholds)[0]
+    assert "hate" in tiers(clf, text)
+    assert res.evidence["hate"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Proud of my sister for coming out as gay, love you always",
+        "Muslims in our town organised the flood relief, thank you all",
+        "Immigrants built half the businesses on my street and I am grateful for every one of them",
+    ],
+)
+def test_support_and_counter_speech_about_a_group_are_not_hate(clf, text):
+    assert "hate" not in tiers(clf, text)
+
+
 @pytest.mark.parametrize("emoji", ["👍🏽", "🙋🏿", "👋🏾 hi all"])
 def test_skin_tone_emoji_alone_is_not_hate(clf, emoji):
     assert "hate" not in tiers(clf, emoji, "family")
