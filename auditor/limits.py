@@ -84,10 +84,14 @@ class Limit:
             raise self.error(where, amount)
 
 
-# An audit needs about 6 times the JSON it reads (parsed objects, posts, features): 256 MiB keeps it near
+# An audit needs about 6 times the JSON it holds (parsed objects, posts, features): 256 MiB keeps it near
 # 2 GB (benchmarks/peak_memory.py); raise these on a machine with more memory.
 FILE_BYTES = Limit("AUDITOR_MAX_FILE_BYTES", 256 << 20, "bytes", "an input file")
 ARCHIVE_BYTES = Limit("AUDITOR_MAX_ARCHIVE_BYTES", 256 << 20, "bytes", "what is read from one archive")
+# A file read as a stream (an X archive's tweets.js, parsed one tweet at a time and let go) holds only its
+# posts: AUDITOR_MAX_POSTS and the per-item cap bound its memory, so a heavy account is not refused for its
+# bytes. This bound is for time only (500,000 posts at a real export's 1.67 KB a tweet are 0.8 GiB).
+STREAM_BYTES = Limit("AUDITOR_MAX_STREAM_BYTES", 8 << 30, "bytes", "a file read as a stream")
 POST_CHARS = Limit("AUDITOR_MAX_POST_CHARS", 100_000, "characters", "one post's text")
 POSTS = Limit("AUDITOR_MAX_POSTS", 500_000, "posts", "one source")
 CAR_RECORDS = Limit("AUDITOR_MAX_CAR_RECORDS", 500_000, "records", "the repository")
@@ -100,8 +104,8 @@ PAGES = Limit("AUDITOR_MAX_PAGES", 10_000, "pages", "a live account")
 BODY_BYTES = Limit("AUDITOR_MAX_BODY_BYTES", 256 << 20, "bytes", "one server response")
 REQUEST_SECONDS = Limit("AUDITOR_HTTP_DEADLINE", 600, "seconds", "one request")
 
-ALL: tuple[Limit, ...] = (FILE_BYTES, ARCHIVE_BYTES, POST_CHARS, POSTS, CAR_RECORDS, MST_DEPTH, JSON_DEPTH,
-                          NUMBER_DIGITS, NAME_CHARS, LINE_BYTES, PAGES, BODY_BYTES,
+ALL: tuple[Limit, ...] = (FILE_BYTES, ARCHIVE_BYTES, STREAM_BYTES, POST_CHARS, POSTS, CAR_RECORDS, MST_DEPTH,
+                          JSON_DEPTH, NUMBER_DIGITS, NAME_CHARS, LINE_BYTES, PAGES, BODY_BYTES,
                           REQUEST_SECONDS)
 
 

@@ -9,15 +9,17 @@ languages): a JSONL file (id, text) for ``classify`` and an X archive zip for ``
 run, in alternating order: ``auditor classify`` (all categories, with language identification and
 evidence), alt-profanity-check's script (benchmarks/apc_classify.py: profanity only) on the same JSONL, and
 ``auditor audit`` of the archive (HTML, PDF, CSV, JSON). Phase times come from the auditor itself
-(``AUDITOR_TIMINGS=1``: one JSON line on stderr), peak memory from the operating system (``wait4``'s maximum
-resident set size of each child). ``auditor --version`` is timed five times for the start-up. Needs
-``pip install -e '.[bench]'``. The machine's load average is printed before and after: on a shared machine
-the figures are only as good as the quiet they were taken in.
+(``AUDITOR_TIMINGS=1``: one JSON line on stderr, with its peak resident memory, VmHWM), peak memory also from
+polling each child's process tree's proportional set size every 20 ms (psutil); the larger of the two is
+shown. ``auditor --version``
+is timed five times for the start-up. Needs ``pip install -e '.[bench]'``. The machine's load average is
+printed before and after: on a shared machine the figures are only as good as the quiet they were taken in.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -28,6 +30,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -49,14 +53,40 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def _tree_memory(proc: psutil.Process) -> int:
+    """Bytes a process and all its children hold now: proportional set sizes (PSS), so the pages a child
+    shares with its parent right after a fork (WeasyPrint's library probing runs gcc) count once; 0 for
+    processes already gone."""
+    total = 0
+    for p in (proc, *proc.children(recursive=True)):
+        with contextlib.suppress(psutil.Error, AttributeError):
+            info = p.memory_full_info()
+            total += getattr(info, "pss", info.rss)
+    return total
+
+
 def run(cmd: list[str], env: dict[str, str] | None = None) -> dict:
-    """Run a command; wall seconds, peak memory (MB) and the auditor's timings line if it printed one."""
+    """Run a command; wall seconds, peak memory (MB) and the auditor's timings line if it printed one.
+
+    Peak memory is the larger of the child tree's proportional set size polled every 20 ms (psutil) and
+    the auditor's own high-water mark (VmHWM, in its timings line). ``wait4``'s ru_maxrss is not used: on
+    Linux a child inherits its parent's high-water mark at fork, so the benchmark's own size showed
+    through."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    err = proc.stderr.read() if proc.stderr else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as err_file:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err_file, env=env)
+        watched, polled = psutil.Process(proc.pid), 0
+        while True:
+            with contextlib.suppress(psutil.Error):
+                polled = max(polled, _tree_memory(watched))
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err_file.seek(0)
+        err = err_file.read()
     if proc.returncode:
         tail = err.decode(errors="replace")[-2000:]
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{tail}")
@@ -64,7 +94,9 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> dict:
     for line in err.decode(errors="replace").splitlines():
         if line.startswith("{") and '"phases"' in line:
             timings = json.loads(line)
-    return {"wall": wall, "peak_mb": usage.ru_maxrss / 1024, "timings": timings}
+    peak_mb = max(polled / 2**20, float(timings.get("peak_mb", 0.0)))
+    cpu = usage.ru_utime + usage.ru_stime  # CPU seconds: far less moved by a busy machine than wall time
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak_mb, "polled_mb": polled / 2**20, "timings": timings}
 
 
 def startup(env: dict[str, str]) -> float:
@@ -72,44 +104,56 @@ def startup(env: dict[str, str]) -> float:
     return statistics.median(times)
 
 
-def bench_size(n: int, work: Path, runs: int, env: dict[str, str], pdf: bool) -> list[dict]:
+def bench_size(n: int, work: Path, runs: int, env: dict[str, str], pdf: bool,
+               baseline: Path | None = None) -> list[dict]:
     jsonl, archive = work / f"posts-{n}.jsonl", work / f"x-{n}.zip"
     if not jsonl.exists():
         write_jsonl(jsonl, n)
     if not archive.exists():
         write_x_archive(archive, n)
+    # the same commands run from another source tree (--baseline), e.g. main before a change
+    before_env = {**env, "PYTHONPATH": str(baseline)} if baseline else env
     out = []
     for r in range(runs):
         order = ["classify", "apc", "audit"] if r % 2 == 0 else ["apc", "classify", "audit"]
+        if baseline:  # each command next to its baseline, which goes first every other run
+            pair = (lambda w: [w, f"{w}-before"]) if r % 2 == 0 else (lambda w: [f"{w}-before", w])
+            order = [x for w in order for x in (pair(w) if w != "apc" else [w])]
         for what in order:
-            if what == "classify":
+            run_env = before_env if what.endswith("-before") else env
+            if what.startswith("classify"):
                 cmd = [*AUDITOR, "classify", str(jsonl), "-o", str(work / "scores.jsonl"), "--quiet"]
-                res = run(cmd, env)
+                res = run(cmd, run_env)
             elif what == "apc":
                 res = run([sys.executable, str(ROOT / "benchmarks" / "apc_classify.py"), str(jsonl),
                            str(work / "apc.jsonl")], env)
             else:
                 shutil.rmtree(work / "reports", ignore_errors=True)
                 cmd = [*AUDITOR, "audit", str(archive), "--out", str(work / "reports"), "--quiet"]
-                res = run(cmd + ([] if pdf else ["--no-pdf"]), env)
+                res = run(cmd + ([] if pdf else ["--no-pdf"]), run_env)
             res.update(size=n, run=r + 1, what=what)
             out.append(res)
-            print(f"  {n:>9,} posts  run {r + 1}  {what:<9} {res['wall']:7.2f} s  {res['peak_mb']:7.0f} MB",
+            print(f"  {n:>9,} posts  run {r + 1}  {what:<15} {res['wall']:7.2f} s  CPU {res['cpu']:7.2f} s  "
+                  f"{res['peak_mb']:7.0f} MB",
                   flush=True)
     return out
 
 
 def table(results: list[dict]) -> str:
-    head = ("| posts | process | run | wall s | posts/s | vs apc | peak MB | "
+    head = ("| posts | process | run | wall s | posts/s | vs apc | CPU s | CPU vs apc | peak MB | "
             + " | ".join(PHASES) + " |")
-    lines = [head, "|" + "---|" * (7 + len(PHASES))]
+    lines = [head, "|" + "---|" * (9 + len(PHASES))]
     apc = {(r["size"], r["run"]): r["wall"] for r in results if r["what"] == "apc"}
-    names = {"classify": "auditor classify", "apc": "alt-profanity-check", "audit": "auditor audit"}
+    apc_cpu = {(r["size"], r["run"]): r["cpu"] for r in results if r["what"] == "apc"}
+    names = {"classify": "auditor classify", "apc": "alt-profanity-check", "audit": "auditor audit",
+             "classify-before": "auditor classify (baseline)", "audit-before": "auditor audit (baseline)"}
     for r in results:
         phases = r["timings"].get("phases", {})
-        ratio = f"{apc[(r['size'], r['run'])] / r['wall']:.2f}×" if r["what"] == "classify" else ""
+        key, versus = (r["size"], r["run"]), r["what"].startswith("classify")
+        ratio = f"{apc[key] / r['wall']:.2f}×" if versus else ""
+        cpu_ratio = f"{apc_cpu[key] / r['cpu']:.2f}×" if versus else ""
         cells = [f"{r['size']:,}", names[r["what"]], str(r["run"]), f"{r['wall']:.2f}",
-                 f"{r['size'] / r['wall']:,.0f}", ratio, f"{r['peak_mb']:.0f}",
+                 f"{r['size'] / r['wall']:,.0f}", ratio, f"{r['cpu']:.2f}", cpu_ratio, f"{r['peak_mb']:.0f}",
                  *(f"{phases[p]:.2f}" if p in phases else "" for p in PHASES)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -122,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, help="folder for the generated inputs (kept; default: temporary)")
     ap.add_argument("--no-pdf", action="store_true", help="audit without the PDF")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--baseline", type=Path, help="also run auditor from this source tree (e.g. `git archive "
+                    "main | tar -x -C DIR`), side by side, marked (baseline)")
     args = ap.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     env = {**os.environ, "AUDITOR_TIMINGS": "1", "AUDITOR_PROGRESS": "0"}
@@ -134,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         for n in sizes:
-            results += bench_size(n, work, args.runs, env, not args.no_pdf)
+            results += bench_size(n, work, args.runs, env, not args.no_pdf, args.baseline)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -285,9 +285,11 @@ def _big_tweets_js(n: int) -> str:
 
 @pytest.mark.parametrize("container", ["zip", "folder", "bare"])
 def test_tweets_file_over_the_member_cap_is_read_incrementally(tmp_path, monkeypatch, container):
-    """A tweets.js larger than the member cap (512 MiB in use, 64 KiB here) is parsed a chunk at a time, not
-    refused: every tweet arrives, in order, with multi-byte characters cut across chunks intact."""
+    """A tweets.js larger than the member and archive caps (256 MiB in use, 64 KiB here) is parsed a chunk at
+    a time, not refused (what it keeps is bounded by the posts limit): every tweet arrives, in order, with
+    multi-byte characters cut across chunks intact."""
     monkeypatch.setenv("AUDITOR_MAX_FILE_BYTES", str(64 * 1024))
+    monkeypatch.setenv("AUDITOR_MAX_ARCHIVE_BYTES", str(64 * 1024))
     monkeypatch.setattr(archive, "_CHUNK", 4096)  # many chunk boundaries inside tweets
     text = _big_tweets_js(6000)
     assert len(text.encode()) > 25 * 64 * 1024

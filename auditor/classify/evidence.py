@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -35,6 +37,11 @@ _FUNCTION_WORD_LIST = (
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 _CHUNK = re.compile(r"\S+")
 _MAX_CACHED_CHUNKS = 500_000  # the chunk registry starts afresh beyond this
+# normalise.py's _URL and _LONG_MENTION filling a whole ASCII chunk (its letters are lower-cased first)
+_WHOLE_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_WHOLE_LONG_MENTION = re.compile(r"@\w{9,}")
+# Three single-letter chunks in a row (a superset of single letters, str.isalpha, that may spell a word)
+_SINGLE_LETTER_RUN = re.compile(r"(?<!\S)[^\W\d_]\s+[^\W\d_]\s+[^\W\d_](?!\S)")
 _SPELT = " "  # opens the key of a word spelt out in single letters (a chunk never holds a space)
 
 
@@ -42,11 +49,13 @@ def _words(phrase: str) -> list[str]:
     return [w.strip(".,!?;:'\"()").lower() for w in phrase.split()]
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_link(phrase: str) -> bool:
     """Only a link: its weight is real, but a link is no reason to show a reader."""
     return all(not w or w.startswith(("http://", "https://", "www.")) for w in _words(phrase))
 
 
+@lru_cache(maxsize=1 << 16)
 def _explains_nothing(phrase: str) -> bool:
     """Only function words, or only a link."""
     return _is_link(phrase) or all(w in _FUNCTION_WORDS or not w for w in _words(phrase))
@@ -79,6 +88,18 @@ def pick_phrases(text: str, weight: np.ndarray, start: np.ndarray, end: np.ndarr
             phrases.append(phrase)
     first = text[starts[top] : ends[top]].strip()
     return phrases or ([first] if first else [])
+
+
+def _one_token(key: str) -> list[tuple[str, int, int]] | None:
+    """The token of an ASCII chunk that is all one link or one long mention, which the normaliser's first
+    steps replace whole by "httpurl" or "@user" (no later step changes those); None for any other chunk."""
+    if not key.isascii():
+        return None
+    if _WHOLE_LINK.fullmatch(key):
+        return [("httpurl", 0, len(key))]
+    if _WHOLE_LONG_MENTION.fullmatch(key):
+        return [("@user", 0, len(key))]
+    return None
 
 
 class _Growing:
@@ -149,7 +170,8 @@ class Explainer:
         for lines in lines_for_steps(Joined.of([keys[i] for i in at])) if at else ():
             for i in lines.tolist():
                 plain[at[i]] = False
-        return [self._lowered(key) if ok else self._mapped(key) for key, ok in zip(keys, plain, strict=True)]
+        return [self._lowered(key) if ok else _one_token(key) or self._mapped(key)
+                for key, ok in zip(keys, plain, strict=True)]
 
     @staticmethod
     def _lowered(key: str) -> list[tuple[str, int, int]]:
@@ -220,6 +242,11 @@ class Explainer:
     def _pieces(self, text: str) -> tuple[list[str], list[int]]:
         """The chunk keys of a window's text and where each starts. A run of 3+ single letters that spells a
         lexicon word ("f u c k") is one piece, as the featuriser reads it."""
+        if not _SINGLE_LETTER_RUN.search(text):  # most windows: the pieces are the chunks
+            keys = text.split()  # str.split and \s agree on every code point
+            if " ".join(keys) == text and keys:
+                return keys, list(accumulate((len(k) + 1 for k in keys[:-1]), initial=0))
+            return keys, [m.start() for m in _CHUNK.finditer(text)]
         chunks = [(m.group(), m.start()) for m in _CHUNK.finditer(text)]
         single = [len(c) == 1 and c.isalpha() for c, _ in chunks]
         if not any(single):

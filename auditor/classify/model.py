@@ -165,27 +165,37 @@ class Classifier:
         """The highest grade of the graded words in the text, read as the featuriser reads them (masked,
         spaced and stretched spellings undone); None if it has none. A name-like word written as part of a
         name ("Moby Dick") is not graded."""
-        if not self.grades:
-            return None
-        best = -1
-        text = prepare(text)  # emoji read as words, spelled-out letters joined, look-alikes folded
-        chunks = text.split()
-        names: set[str] = set()
-        for i, tokens in enumerate(self.featuriser.tokens_of_texts(chunks)):  # all chunks in one batch
-            for tok in tokens:
-                word = self.featuriser.lex.canonical(tok) or tok
-                grade = self.grades.get(word)
-                if grade is not None and word in _NAME_LIKE and _in_name(chunks, i):
-                    names.add(word)
-                elif grade is not None:
-                    best = max(best, GRADES.index(grade))
-        if best < 0:  # letters spaced out across chunks ("s h i t") are read from the whole text
-            for tok in self.featuriser.tokens_of_texts([text])[0]:
-                word = self.featuriser.lex.canonical(tok) or tok
-                if (grade := self.grades.get(word)) is not None and word not in names:
-                    best = max(best, GRADES.index(grade))
-        return GRADES[best] if best >= 0 else None
+        return self.profanity_grades([text])[0]
 
+    def profanity_grades(self, texts: Sequence[str]) -> list[str | None]:
+        """`profanity_grade` of every text, all their chunks tokenised in one batch."""
+        if not self.grades:
+            return [None] * len(texts)
+        read = [prepare(t) for t in texts]  # emoji as words, spelled-out letters joined, look-alikes folded
+        chunks = [t.split() for t in read]
+        tokens = iter(self.featuriser.tokens_of_texts([c for cs in chunks for c in cs]))
+        best = []
+        names: list[set[str]] = []
+        for cs in chunks:
+            top, named = -1, set()
+            for i in range(len(cs)):
+                for tok in next(tokens):
+                    word = self.featuriser.lex.canonical(tok) or tok
+                    grade = self.grades.get(word)
+                    if grade is not None and word in _NAME_LIKE and _in_name(cs, i):
+                        named.add(word)
+                    elif grade is not None:
+                        top = max(top, GRADES.index(grade))
+            best.append(top)
+            names.append(named)
+        # letters spaced out across chunks ("s h i t") are read from the whole text
+        again = [i for i, b in enumerate(best) if b < 0]
+        for i, toks in zip(again, self.featuriser.tokens_of_texts([read[i] for i in again]), strict=True):
+            for tok in toks:
+                word = self.featuriser.lex.canonical(tok) or tok
+                if (grade := self.grades.get(word)) is not None and word not in names[i]:
+                    best[i] = max(best[i], GRADES.index(grade))
+        return [GRADES[b] if b >= 0 else None for b in best]
 
     def classify(
         self,
@@ -204,11 +214,12 @@ class Classifier:
             heads = self.calibrate(raw)
         n_cat = len(CATEGORIES)
         probs = heads[:, :n_cat]
-        top = [self._top_tier(p, h) for p, h in zip(probs.tolist(), heads[:, n_cat:].tolist(), strict=True)]
+        top = self._top_tiers(heads)
         limits = np.array([0.5 if thresholds is None else float(thresholds.get(c, 1.01)) for c in CATEGORIES])
         over = probs >= limits
         for i, reasons in enumerate(top):  # a top-tier category is shown whatever the policy
-            over[i, [CATEGORIES.index(c) for c in reasons]] = True
+            if reasons:
+                over[i, [CATEGORIES.index(c) for c in reasons]] = True
         if explain is not None:
             over &= np.asarray(explain, dtype=bool)[:, None]
         todo = np.flatnonzero(over.any(axis=1)).tolist()
@@ -216,39 +227,42 @@ class Classifier:
             found = self._explain(read, todo, over, rows, offsets, scale)
             evidence = {i: {c: source_phrases(phrases, texts[i]) for c, phrases in ev.items()}  # as written
                         for i, ev in zip(todo, found, strict=True)}
+        profane = np.flatnonzero(over[:, CATEGORIES.index("profanity")]).tolist()
+        grades = dict(zip(profane, self.profanity_grades([texts[i] for i in profane]), strict=True))
+        signal_heads = self.heads[n_cat:]
         out = []
-        for i, row in enumerate(probs.tolist()):
-            grade = self.profanity_grade(texts[i]) if over[i, CATEGORIES.index("profanity")] else None
-            signals = {h: float(p) for h, p in zip(self.heads[n_cat:], heads[i, n_cat:], strict=True)}
+        for i, (row, sig) in enumerate(zip(probs.tolist(), heads[:, n_cat:].tolist(), strict=True)):
+            grade = grades.get(i)
             out.append(
                 Classification(
-                    {c: float(p) for c, p in zip(CATEGORIES, row, strict=True)},
+                    dict(zip(CATEGORIES, row, strict=True)),
                     evidence.get(i, {}),
                     {"profanity": grade} if grade else {},
-                    signals,
+                    dict(zip(signal_heads, sig, strict=True)),
                     top[i],
                 )
             )
         return out
 
-    def _top_tier(self, probs: list[float], signals: list[float]) -> dict[str, str]:
-        """Reasons a post is top tier under every policy, at the model's own thresholds: a threat (insult),
-        or sensitive together with snark, insult or profanity (mockery of a tragedy)."""
+    def _top_tiers(self, heads: np.ndarray) -> list[dict[str, str]]:
+        """Reasons each post (a row of calibrated head scores) is top tier under every policy, at the model's
+        own thresholds: a threat (insult), or sensitive together with snark, insult or profanity (mockery of a
+        tragedy). A threat is aimed at someone: the insult head must agree too (alone, the threat head, learnt
+        from few examples, put template posts like "Long walk after work. Needed that." at the top tier)."""
         own = {h: self.thresholds.get(h, 0.5) for h in self.heads} | self.thresholds
-        scores = dict(zip(CATEGORIES, probs, strict=True)) | dict(zip(self.heads[len(CATEGORIES) :], signals,
-                                                                       strict=True))
-        top: dict[str, str] = {}
-        # a threat is aimed at someone: the insult head must agree too (alone, the threat head, learnt from
-        # few examples, put template posts like "Long walk after work. Needed that." at the top tier)
-        if scores.get("threat", 0.0) >= own.get("threat", 0.5) and scores["insult"] >= own.get(
-            "threat_insult", THREAT_INSULT
-        ):
-            top["insult"] = "threat"
-        if scores["sensitive"] >= own.get("mockery_sensitive", own["sensitive"]) and any(
-            scores[c] >= own.get(f"mockery_{c}", own[c]) for c in ("snark", "insult", "profanity")
-        ):
-            top["sensitive"] = "mockery"
-        return top
+        col = {h: heads[:, j] for j, h in enumerate(self.heads)}
+        zero = np.zeros(len(heads))
+        threat = (col.get("threat", zero) >= own.get("threat", 0.5)) & (
+            col["insult"] >= own.get("threat_insult", THREAT_INSULT))
+        mockery = col["sensitive"] >= own.get("mockery_sensitive", own["sensitive"])
+        mockery &= np.logical_or.reduce([col[c] >= own.get(f"mockery_{c}", own[c])
+                                         for c in ("snark", "insult", "profanity")])
+        out: list[dict[str, str]] = [{} for _ in range(len(heads))]
+        for i in np.flatnonzero(threat).tolist():
+            out[i]["insult"] = "threat"
+        for i in np.flatnonzero(mockery).tolist():
+            out[i]["sensitive"] = "mockery"
+        return out
 
     def _explain(
         self, texts: list[str], todo: list[int], over: np.ndarray, rows: np.ndarray, offsets: np.ndarray,

@@ -23,6 +23,9 @@ _REPEATS = re.compile(r"(?<!\S)(\S+)(?:\s+\1(?!\S)){2,}")
 
 def collapse_repeats(text: str) -> str:
     """Read a run of one repeated chunk as that chunk once, so repetition alone cannot pile up a score."""
+    chunks = text.split()  # the same chunks as \S+ (str.split and \s agree on every code point)
+    if not any(a == b == c for a, b, c in zip(chunks, chunks[1:], chunks[2:], strict=False)):
+        return text  # no chunk three times in a row: the expression would find nothing
     return _REPEATS.sub(r"\1", text)
 
 

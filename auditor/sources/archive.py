@@ -2,8 +2,10 @@
 
 Every member is checked before it is read: no absolute or ``..`` paths, no links out of the tree, no member
 larger than ``AUDITOR_MAX_FILE_BYTES`` once inflated, no archive inflating past ``AUDITOR_MAX_ARCHIVE_BYTES``,
-and no member whose compression ratio marks it as a decompression bomb. Problems are ``AuditorError``
-naming the archive.
+and no member whose compression ratio marks it as a decompression bomb. A member read as a stream by a caller
+that keeps only what it parses (a tweets.js) is bounded by the ratio check and ``AUDITOR_MAX_STREAM_BYTES``
+instead of the two size caps: its memory is bounded by the posts and per-item limits. Problems are
+``AuditorError`` naming the archive.
 """
 
 from __future__ import annotations
@@ -125,9 +127,12 @@ class ArchiveTree:
         """What the member takes in the archive file, for the bomb check (None: not compressed)."""
         return None
 
-    def iter_bytes(self, name: str) -> Iterator[bytes]:
-        """The member in chunks as it is inflated, for a file too large to hold at once (a tweets.js over
-        ``limits.FILE_BYTES``): the archive's total and compression-ratio caps apply, not the file cap."""
+    def iter_bytes(self, name: str, streamed: bool = False) -> Iterator[bytes]:
+        """The member in chunks as it is inflated. ``streamed``: the caller keeps only what it parses out of
+        the chunks (a tweets.js read one tweet at a time, bounded by the posts and per-item limits), so the
+        member is bounded by the compression-ratio check and ``limits.STREAM_BYTES`` (time, not memory)
+        and does not count toward the archive's total; otherwise (the caller holds it all) the member and
+        archive caps apply as in ``read_bytes``."""
         compressed = self._compressed_size(name)
         size = 0
         try:
@@ -135,7 +140,12 @@ class ArchiveTree:
                 while chunk := fh.read(4 * _CHUNK):
                     size += len(chunk)
                     try:
-                        self._check_inflated(name, size, compressed)
+                        if streamed:
+                            self._check_ratio(name, size, compressed)
+                            limits.STREAM_BYTES.check(size)
+                        else:
+                            limits.FILE_BYTES.check(size)
+                            self._check_inflated(name, size, compressed)
                     except AuditorError as exc:
                         raise AuditorError(self.label, f"{name}: {exc.problem}") from None
                     yield chunk
@@ -144,7 +154,8 @@ class ArchiveTree:
         except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, ValueError, RuntimeError,
                 zlib.error) as exc:
             raise AuditorError(self.label, f"corrupt member {name} ({exc})") from None
-        self._read_total += size
+        if not streamed:
+            self._read_total += size
 
     def read_text(self, name: str) -> str:
         """The member decoded as UTF-8 (a BOM is dropped)."""
@@ -164,10 +175,14 @@ class ArchiveTree:
         self.close()
 
     # -- shared guard ---------------------------------------------------------------------------------------
-    def _check_inflated(self, name: str, size: int, compressed: int | None) -> None:
-        """Stop a member that inflates like a bomb, or an archive that inflates past the total cap."""
+    def _check_ratio(self, name: str, size: int, compressed: int | None) -> None:
+        """Stop a member that inflates like a bomb."""
         if compressed and size > RATIO_FLOOR_BYTES and size / max(compressed, 1) > MAX_RATIO:
             raise AuditorError(self.label, f"{name} looks like a decompression bomb (over {MAX_RATIO}:1)")
+
+    def _check_inflated(self, name: str, size: int, compressed: int | None) -> None:
+        """Stop a member that inflates like a bomb, or an archive that inflates past the total cap."""
+        self._check_ratio(name, size, compressed)
         if self._read_total + size > limits.ARCHIVE_BYTES.value:
             raise AuditorError(self.label, limits.ARCHIVE_BYTES.problem())
 

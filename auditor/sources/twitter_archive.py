@@ -115,15 +115,17 @@ def parse_js(text: str, where: str) -> Any:
     return load_json(text[min(starts):].rstrip().rstrip(";"), where)
 
 
-def _items(tree: ArchiveTree, name: str, key: str) -> Iterator[dict[str, Any]]:
-    """The objects of one YTD array file in an archive, parsed one at a time as the file is inflated."""
-    return _unwrap(js_array_items(tree.iter_bytes(name), f"{tree.label}:{name}", _ASSIGNMENT), key)
+def _items(tree: ArchiveTree, name: str, key: str, streamed: bool = False) -> Iterator[dict[str, Any]]:
+    """The objects of one YTD array file in an archive, parsed one at a time as the file is inflated
+    (``streamed``: the caller lets each one go, so the member's bytes are not capped, see ArchiveTree)."""
+    chunks = tree.iter_bytes(name, streamed=streamed)
+    return _unwrap(js_array_items(chunks, f"{tree.label}:{name}", _ASSIGNMENT), key)
 
 
 def _file_chunks(path: Path) -> Iterator[bytes]:
-    """A plain file in chunks (a bare tweets.js of any size up to the archive limit)."""
+    """A plain file in chunks (a bare tweets.js, read as a stream: bounded by the posts limit)."""
     try:
-        limits.ARCHIVE_BYTES.check(path.stat().st_size, str(path))
+        limits.STREAM_BYTES.check(path.stat().st_size, str(path))
         with path.open("rb") as fh:
             while chunk := fh.read(4 << 20):
                 yield chunk
@@ -204,7 +206,7 @@ def _load(tree: ArchiveTree) -> _Archive:
                 continue
             where = f"{tree.label}:{name}"
             if key == "tweet":  # read later, one tweet at a time
-                arc.tweet_files.append((_items(tree, name, key), deleted, where, name, count))
+                arc.tweet_files.append((_items(tree, name, key, streamed=True), deleted, where, name, count))
                 continue
             items = list(_items(tree, name, key))
             _check_count(arc, name, count, len(items))
@@ -434,6 +436,7 @@ def _posts(arc: _Archive) -> list[Post]:
     seen: set[str] = set()
     skipped = superseded = 0
     owner = _owner(arc.user)
+    max_posts = limits.POSTS.value  # checked as posts are kept: a streamed file holds nothing else
     for items, deleted, where, name, count in arc.tweet_files:
         read = 0
         with bar(f"Reading {posixpath.basename(name)}", count, "posts") as advance:
@@ -451,6 +454,8 @@ def _posts(arc: _Archive) -> list[Post]:
                 chain = _edit_chain(tweet, post.id)
                 prev = latest.get(chain)
                 if prev is None:
+                    if len(latest) >= max_posts:
+                        raise limits.POSTS.error(where)
                     latest[chain] = (len(latest), post)
                     continue
                 superseded += 1

@@ -95,10 +95,18 @@ ATTACKS: dict[str, Attack] = {
     "x: one huge post": Attack(
         lambda t: _posts(x_archive(t / "x.zip", [tweet(1, "word " * 1000)])),
         ("x.zip", "post 1", "AUDITOR_MAX_POST_CHARS"), {"AUDITOR_MAX_POST_CHARS": "1000"}),
-    # a tweets.js is streamed (heavy accounts pass the file limit), so the archive's limit is what stops it
-    "x: tweets.js over the archive limit": Attack(
+    # a tweets.js is streamed (a heavy account passes the file and archive limits): the posts it keeps are
+    # what is bounded, while it is read; its bytes only by the (time) stream limit
+    "x: tweets.js with more posts than the limit": Attack(
         lambda t: _posts(x_archive(t / "x.zip", [tweet(i, "hello " * 20) for i in range(200)])),
-        ("x.zip", "data/tweets.js", "AUDITOR_MAX_ARCHIVE_BYTES"), {"AUDITOR_MAX_ARCHIVE_BYTES": "10K"}),
+        ("x.zip", "data/tweets.js", "AUDITOR_MAX_POSTS"), {"AUDITOR_MAX_POSTS": "50"}),
+    "x: tweets.js over the stream limit": Attack(
+        lambda t: _posts(x_archive(t / "x.zip", [tweet(i, "hello " * 20) for i in range(200)])),
+        ("x.zip", "data/tweets.js", "AUDITOR_MAX_STREAM_BYTES"), {"AUDITOR_MAX_STREAM_BYTES": "10K"}),
+    "x: note file (held whole) over the archive limit": Attack(
+        lambda t: _posts(x_archive(t / "x.zip", [tweet(1, "hello")], files={"data/note-tweet.js": [
+            {"noteTweet": {"noteTweetId": str(i), "core": {"text": "hello " * 40}}} for i in range(200)]})),
+        ("x.zip", "data/note-tweet.js", "AUDITOR_MAX_ARCHIVE_BYTES"), {"AUDITOR_MAX_ARCHIVE_BYTES": "10K"}),
     "jsonl: more posts than the limit": Attack(
         lambda t: _posts(_write(t / "p.jsonl", _TABLE * 20)), ("p.jsonl", "AUDITOR_MAX_POSTS"),
         {"AUDITOR_MAX_POSTS": "5"}),
