@@ -213,7 +213,8 @@ def run_audit(
         refuse_foreign(folder)  # before the slow part: a user's own file there is never replaced
         if progress:
             progress("loading models")
-        classifier = classifier or Classifier.load()
+        with timings.phase("load"):
+            classifier = classifier or Classifier.load()
         if history is not None:
             classifier = history.wrap(classifier)
         posts = [p for r in results for p in r.posts]
@@ -255,7 +256,8 @@ def run_audit(
 
             summary["cleanup"] = plan_groups(summary)
         if history is not None:
-            history.record(summary, results, assessments, folder)
+            with timings.phase("store"):
+                history.record(summary, results, assessments, folder)
     finally:
         gc.freeze()  # what was loaded stays: later collections need not scan it
         gc.enable()

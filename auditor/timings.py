@@ -1,9 +1,9 @@
 """Where a run's time goes, phase by phase, for people and benchmarks.
 
 With ``AUDITOR_TIMINGS=1`` in the environment, ``auditor audit`` and ``auditor classify`` print one JSON line
-on stderr when they finish: seconds per phase (read, language, score, evidence, summarise, html, pdf, write),
-the whole run, the process's peak memory, and what that peak was when each phase last ended (where memory
-grows). Phases that did not run are left out.
+on stderr when they finish: seconds per phase (read, load models, language, score, evidence, store, summarise,
+html, pdf, write), the whole run, the process's peak memory, and what that peak was when each phase last ended
+(where memory grows). Phases that did not run are left out.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 
-PHASES = ("read", "language", "score", "evidence", "summarise", "html", "pdf", "write")
+PHASES = ("read", "load", "language", "score", "evidence", "store", "summarise", "html", "pdf", "write")
 _spent: dict[str, float] = {}
 _peak_after: dict[str, int] = {}  # the peak memory (KiB) when each phase last ended
 _started = time.perf_counter()

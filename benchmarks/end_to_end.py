@@ -36,11 +36,11 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from auditor.timings import PHASES  # noqa: E402
 from benchmarks.machine import cpu_model  # noqa: E402
 from benchmarks.synthetic import write_jsonl, write_x_archive  # noqa: E402
 
 AUDITOR = [sys.executable, "-m", "auditor"]
-PHASES = ("read", "language", "score", "evidence", "summarise", "html", "pdf", "write")
 
 
 def parse_size(text: str) -> int:

@@ -285,7 +285,7 @@ class PersonHistory:
             s.add(audit)
             s.flush()
             if rows:
-                s.execute(insert(AuditFlag), [{"audit_id": audit.id, **r} for r in rows])
+                s.execute(insert(AuditFlag.__table__), [{"audit_id": audit.id, **r} for r in rows])
             removed_flagged = self._removed_flagged(s, previous, removed)
         new_posts_flagged = {
             self._post_keys[id(a.post)] for a in flagged if any(new_flags.get((id(a), c)) for c in a.flags)
@@ -404,7 +404,7 @@ class PersonHistory:
             else:
                 refresh.append(pk)
         for start in range(0, len(inserts), 1000):
-            s.execute(insert(StoredPost), inserts[start : start + 1000])
+            s.execute(insert(StoredPost.__table__), inserts[start : start + 1000])
         for start in range(0, len(refresh), LOOKUP_CHUNK):
             s.execute(
                 update(StoredPost)
@@ -489,7 +489,7 @@ class PersonHistory:
             for pk, h in missing.items()
         ]
         for start in range(0, len(rows), 1000):
-            s.execute(insert(StoredClassification), rows[start : start + 1000])
+            s.execute(insert(StoredClassification.__table__), rows[start : start + 1000])
 
     def _previous(self, s: Session, person_id: int) -> Audit | None:
         return s.scalars(
