@@ -368,3 +368,25 @@ def test_bluesky_feed_fallback_stops_at_the_stored_post(monkeypatch, tmp_path) -
         assert [p.id for p in result.posts] == [f["post"]["uri"] for f in feed[:120]]
         assert len(server.hits("/xrpc/app.bsky.feed.getAuthorFeed")) == 2  # not the third page
         assert result.newer_than == since and not result.complete  # the feed can skip posts
+
+
+def test_a_full_fetch_the_same_day_asks_the_server_again_instead_of_the_cache(
+    monkeypatch, tmp_path, models
+) -> None:
+    statuses = [status(i, INSULT if i == 3 else None) for i in range(30)]
+    with FakeServer() as server:
+        install_mastodon(server, acct="alice", account=ACCOUNT, statuses=statuses)
+        live_env(monkeypatch, tmp_path, server)  # the default cache: responses stay fresh for a day
+        store = Store.open(f"sqlite:///{tmp_path / 'auditor.db'}")
+        try:
+            audit(store, SPEC, tmp_path / "q1", "2026Q3", models)
+            assert server.hits(STATUSES)
+            # the author deletes the flagged post an hour later; HR asks for a whole fetch the same day
+            statuses[:] = [s for s in statuses if s["id"] != status(3)["id"]]
+            server.log.clear()
+            again, _ = audit(store, SPEC, tmp_path / "q2", "2026Q4", models, full_fetch=True)
+            assert server.hits(STATUSES) and not any("since_id" in c for c in server.hits(STATUSES))
+            assert again["changes"]["removed_posts"] == 1  # seen on the server, not in a cached page
+            assert status(3)["id"] not in flagged_ids(again)
+        finally:
+            store.close()

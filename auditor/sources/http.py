@@ -16,6 +16,7 @@ reader the same way:
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import email.utils
 import hashlib
 import json
@@ -261,6 +262,20 @@ class ResponseCache:
             fh.write(resp.content)
 
 
+_FRESH = contextvars.ContextVar("auditor_fresh_responses", default=False)
+
+
+@contextlib.contextmanager
+def fresh_responses() -> Iterator[None]:
+    """Within it no cached response is read (a whole fetch asked for with ``--full-fetch`` must see the
+    server as it is now, not as it was at a run earlier the same day); what is fetched is still cached."""
+    token = _FRESH.set(True)
+    try:
+        yield
+    finally:
+        _FRESH.reset(token)
+
+
 class HttpClient:
     """GET with retries (timeouts, connection errors, 5xx, cut-off bodies) using exponential backoff with
     jitter, 429 handling (``Retry-After`` / ``X-RateLimit-Reset`` / ``RateLimit-Reset``, never longer than
@@ -298,7 +313,7 @@ class HttpClient:
         statuses the caller must interpret) or ``AuditorError`` (network gave up)."""
         params = {k: v for k, v in (params or {}).items() if v is not None}
         key = ResponseCache.key("GET", url, params)
-        if cache and self.cache:
+        if cache and self.cache and not _FRESH.get():
             hit = self.cache.get(key)
             if hit is not None and hit.status in ok:
                 return hit
