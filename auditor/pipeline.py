@@ -205,12 +205,7 @@ def run_audit(
     try:
         with timings.phase("read"):
             hints = history.fetch_hints(specs, person, mode) if history is not None else None
-            fresh: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
-            if history is not None and history.full_fetch:  # a whole fetch asked for reads no cached page
-                from auditor.sources.http import fresh_responses
-
-                fresh = fresh_responses()
-            with fresh:
+            with history.fetching() if history is not None else contextlib.nullcontext():
                 results = read_sources(specs, progress, hints)
             if history is not None:  # posts older than a hint come from the store
                 history.carry_over(results, person_name(results, person))

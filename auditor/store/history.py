@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -174,6 +175,15 @@ class PersonHistory:
         with self.store.session() as s:
             self._stored = fetch_hints(s, specs, key, datetime.now(timezone.utc), textless_ok=mode != "hr")
         return {spec: state.hint for spec, state in self._stored.items()}
+
+    def fetching(self) -> contextlib.AbstractContextManager[None]:
+        """Around reading the sources: a whole fetch asked for (``--full-fetch``) reads no cached page, so a
+        post deleted since a fetch earlier the same day is seen as removed."""
+        if not self.full_fetch:
+            return contextlib.nullcontext()
+        from auditor.sources.http import fresh_responses
+
+        return fresh_responses()
 
     def carry_over(self, results: list[SourceResult], name: str) -> None:
         """Add the stored posts an incremental fetch left out (older than its hint). A source whose hint
