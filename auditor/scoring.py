@@ -54,6 +54,9 @@ class Assessment:
     topics: list[str] = field(default_factory=list)  # protected topics (HR mode only): religion, workplace
     display: str = "show"  # HR mode: show | count | withhold (self mode: always show)
     excluded: str | None = None  # why a flagged post does not count toward the tier (dismissed, withheld…)
+    #: what the store keeps of the model's answer besides the scores ("grades", "top_tier", "evidence"), only
+    #: those that are not empty; None for most posts (see ``model_extras``)
+    extras: dict[str, dict] | None = None
 
     @property
     def section(self) -> str:
@@ -122,6 +125,14 @@ def _apply(a: Assessment, res: Any, policy: Policy) -> None:
     evidence = res.evidence or {}
     a.evidence = {c: [str(e) for e in evidence.get(c, [])] for c in a.flags}
     a.severity = min((a.tiers[c] for c in a.flags), key=_RANK.__getitem__, default=None)
+    a.extras = model_extras(res)
+
+
+def model_extras(res: Any) -> dict[str, dict] | None:
+    """A classification's profanity grades, top-tier reasons and evidence, those that are not empty (None
+    when all are): kept on the Assessment for the store, so no per-text cache of every post is needed."""
+    kept = {key: value for key in ("grades", "top_tier", "evidence") if (value := getattr(res, key, None))}
+    return kept or None
 
 
 def post_tiers(res: Any, policy: Policy) -> dict[str, str]:
