@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +27,7 @@ from auditor.lang import assess_languages
 from auditor.langnames import language_of
 from auditor.policy import SEVERITIES, Policy
 from auditor.post import Post
+from auditor.scoretable import score_rows
 from auditor.sources.base import SourceResult
 
 SECTIONS: tuple[str, ...] = ("authored", "repost", "deleted")
@@ -43,7 +44,7 @@ class Assessment:
     post: Post
     assessed: bool  # False => not assessed (language not covered / no text); never counted as clean
     reason: str | None = None
-    scores: dict[str, float] = field(default_factory=dict)
+    scores: Mapping[str, float] = field(default_factory=dict)  # a ScoreRow once classified in a batch
     evidence: dict[str, list[str]] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     severity: str | None = None  # worst tier across flags
@@ -110,16 +111,19 @@ def assess(
     for start in range(0, len(todo), ASSESS_BATCH):
         batch = todo[start : start + ASSESS_BATCH]
         results = classifier.classify([a.post.text for a in batch], thresholds=policy.thresholds)
-        for a, res in zip(batch, results, strict=True):
-            _apply(a, res, policy)
+        rows = score_rows([res.scores for res in results])  # one float64 table a batch, not a dict a post
+        for a, res, row in zip(batch, results, rows, strict=True):
+            _apply(a, res, policy, row)
+        del results, rows
         if progress:
             progress(len(batch))
     return out
 
 
-def _apply(a: Assessment, res: Any, policy: Policy) -> None:
-    """One post's scores under the policy: flags, tiers (capped), evidence, severity."""
-    a.scores = {c: float(res.scores[c]) for c in CATEGORIES}
+def _apply(a: Assessment, res: Any, policy: Policy, scores: Mapping[str, float] | None = None) -> None:
+    """One post's scores under the policy: flags, tiers (capped), evidence, severity. ``scores``: its row of
+    the batch's score table (auditor/scoretable.py), else a dict of ``res.scores``."""
+    a.scores = scores if scores is not None else {c: float(res.scores[c]) for c in CATEGORIES}
     a.tiers = post_tiers(res, policy)
     a.flags = [c for c in CATEGORIES if c in a.tiers]
     evidence = res.evidence or {}

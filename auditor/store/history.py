@@ -7,12 +7,11 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, insert, null, select, update
+from sqlalchemy import delete, null, select, update
 from sqlalchemy.orm import Session
 
 from auditor.categories import CATEGORIES, LABELS
@@ -20,6 +19,7 @@ from auditor.classify.model import Classification
 from auditor.policy import SEVERITIES
 from auditor.post import Post
 from auditor.sources.base import SinceHint, SourceResult, live_key
+from auditor.store.bulk import insert_rows
 from auditor.store.db import Store, quarter_of
 from auditor.store.models import (
     Account,
@@ -32,7 +32,6 @@ from auditor.store.models import (
 )
 
 LOOKUP_CHUNK = 500
-INSERT_CHUNK = 2000  # rows a store write builds at a time
 
 
 def source_key(result: SourceResult) -> str:
@@ -128,13 +127,6 @@ class CachedClassifier:
             top = dict(scores.get("_top_tier") or {})
             out[i] = Classification(plain, ev, grades=dict(scores.get("_grades") or {}), top_tier=top)
         return out  # type: ignore[return-value]  # every slot filled above
-
-
-def insert_chunks(s: Session, table: Any, rows: Iterable[dict[str, Any]], size: int = INSERT_CHUNK) -> None:
-    """Insert rows a chunk at a time (one executemany each), so no list of every row is ever built."""
-    it = iter(rows)
-    while chunk := list(islice(it, size)):
-        s.execute(insert(table), chunk)
 
 
 def _shown(scores: Mapping[str, Any], limits: Mapping[str, float]) -> list[str]:
@@ -303,7 +295,7 @@ class PersonHistory:
             )
             s.add(audit)
             s.flush()
-            insert_chunks(s, AuditFlag.__table__, (
+            insert_rows(s, AuditFlag.__table__, (
                 {"audit_id": audit.id, "post_id": post_pk[self._post_keys[id(a.post)]], "category": c,
                  "tier": a.tiers[c], "section": a.section, "new": new_flags[(id(a), c)]}
                 for a in flagged for c in a.flags
@@ -413,7 +405,7 @@ class PersonHistory:
                 changed.append({"pk": pk, "text_hash": h, "text": kept, "deleted": p.deleted})
             else:
                 refresh.append(pk)
-        insert_chunks(s, StoredPost.__table__, (
+        insert_rows(s, StoredPost.__table__, (
             {"account_id": accounts[source], "post_id": p.id, "text_hash": text_hash(p.text),
              "created_at": p.created_at, "kind": p.kind, "visibility": p.visibility, "lang": p.lang,
              "url": p.url, "deleted": p.deleted, "text": kept_text(p), "first_seen": self.quarter,
@@ -505,7 +497,7 @@ class PersonHistory:
                     "evidence": {} if id(a.post) in hidden else extras.get("evidence", {}),
                 }
 
-        insert_chunks(s, StoredClassification.__table__, rows())
+        insert_rows(s, StoredClassification.__table__, rows())
 
     def _previous(self, s: Session, person_id: int) -> Audit | None:
         return s.scalars(
