@@ -227,7 +227,9 @@ class PersonHistory:
             from auditor.store.incremental import score_textless
 
             score_textless(assessments, self.classifier, policy)
-        self._post_keys = {id(p): (source_key(r), p.id) for r in results for p in r.posts}
+        labels = [source_key(r) for r in results]  # one string per account, shared by its posts' keys
+        self._post_keys = {id(p): (label, p.id) for r, label in zip(results, labels, strict=True)
+                           for p in r.posts}
         with self.store.session() as s:
             rows = s.execute(
                 select(Account.source, StoredPost.post_id, Annotation.category)
@@ -381,8 +383,9 @@ class PersonHistory:
             existing[(by_id[acct_id], post_id)] = (pk, h, removed_in, first_seen)
         current: dict[tuple[str, str], Any] = {}
         for r in results:
+            label = source_key(r)  # one string for the account's posts, not one a post
             for p in r.posts:
-                current.setdefault((source_key(r), p.id), p)
+                current.setdefault((label, p.id), p)
         refresh, changed = [], []
         fresh: list[tuple[str, Post]] = []  # (account, post) of the posts first seen now
         new_posts = 0
