@@ -156,9 +156,9 @@ def bench_size(n: int, work: Path, runs: int, env: dict[str, str], pdf: bool,
 
 
 def table(results: list[dict]) -> str:
-    head = ("| posts | process | run | wall s | posts/s | vs apc | CPU s | CPU vs apc | peak MB | "
+    head = ("| posts | process | run | wall s | posts/s | vs apc | CPU s | CPU vs apc | peak MB | flagged | "
             + " | ".join(PHASES) + " |")
-    lines = [head, "|" + "---|" * (9 + len(PHASES))]
+    lines = [head, "|" + "---|" * (10 + len(PHASES))]
     apc = {(r["size"], r["run"]): r["wall"] for r in results if r["what"] == "apc"}
     apc_cpu = {(r["size"], r["run"]): r["cpu"] for r in results if r["what"] == "apc"}
     names = {"classify": "auditor classify", "apc": "alt-profanity-check", "audit": "auditor audit",
@@ -170,6 +170,7 @@ def table(results: list[dict]) -> str:
         cpu_ratio = f"{apc_cpu[key] / r['cpu']:.2f}×" if versus else ""
         cells = [f"{r['size']:,}", names[r["what"]], str(r["run"]), f"{r['wall']:.2f}",
                  f"{r['size'] / r['wall']:,.0f}", ratio, f"{r['cpu']:.2f}", cpu_ratio, f"{r['peak_mb']:.0f}",
+                 "" if r.get("flagged_share") is None else f"{r['flagged_share']:.1%}",
                  *(f"{phases[p]:.2f}" if p in phases else "" for p in PHASES)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
