@@ -281,8 +281,10 @@ def _breakdown_words(b: dict[str, int], policy: Policy) -> str:
                    "category table.")
 
 
-def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str, Any]) -> dict[str, Any]:
-    """The overall tier (clear, low, medium, high, or insufficient-coverage) and why, in plain words."""
+def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str, Any],
+             ranked: Sequence[Assessment] | None = None) -> dict[str, Any]:
+    """The overall tier (clear, low, medium, high, or insufficient-coverage) and why, in plain words.
+    ``ranked``: the flagged assessments already in ``sort_flagged`` order, if the caller has them."""
     weighted, posts_at, cats_at = _weigh(assessments, policy)
     reached, cond = _tier_reached(weighted, policy)
     cover = coverage(assessments, policy)
@@ -328,7 +330,8 @@ def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str
         "coverage": cover,
         "flagged_breakdown": (b := _breakdown(assessments, policy)),
         "flagged_in_words": _breakdown_words(b, policy),
-        "top": [a.post.id for a in sort_flagged(assessments) if _counts_toward_overall(a, policy)][:3],
+        "top": [a.post.id for a in (sort_flagged(assessments) if ranked is None else ranked)
+                if _counts_toward_overall(a, policy)][:3],
         "condition": {"severity": cond[0], "at_least": cond[1]} if cond else None,
         "weighted": {s: round(v, 4) for s, v in weighted.items()},
         "posts": posts_at,
@@ -460,6 +463,7 @@ def summarise(
     totals = _count(all_posts, assessments, policy)
     reasons = Counter(a.reason for a in assessments if not a.assessed)
     totals["not_assessed_reasons"] = dict(reasons.most_common())
+    ranked = sort_flagged(assessments)  # worst first: once, for the tier's top posts and the flagged list
     summary = {
         "person": person,
         "generated_at": now.isoformat(timespec="seconds"),
@@ -473,7 +477,7 @@ def summarise(
             "last": totals["last"],
         },
         "totals": totals,
-        "overall": _overall(assessments, policy, totals),
+        "overall": _overall(assessments, policy, totals, ranked),
         "categories": _category_table(assessments, policy),
         "timeline": _timeline(assessments, policy),
         "mode": mode,
@@ -484,7 +488,7 @@ def summarise(
                          for a in assessments if not a.assessed],
     }
     index = post_index(all_posts)
-    for a in sort_flagged(assessments):
+    for a in ranked:
         if a.display != "show":
             continue
         entry = flagged_entry(a, post_account[id(a.post)])

@@ -257,7 +257,6 @@ class PersonHistory:
         self, summary: dict, results: Sequence[SourceResult], assessments: Sequence[Any], folder: Path
     ) -> None:
         """Store the person's posts, classifications, audit and flags in one transaction; add ``changes``."""
-        from auditor.scoring import sort_flagged
 
         if self.progress:
             self.progress("storing results")
@@ -274,7 +273,7 @@ class PersonHistory:
             before = self._previous_flags(s, previous)
             raised_before = set(zip(before["post_id"], before["category"], strict=True))
             s.execute(delete(Audit).where(Audit.person_id == person.id, Audit.quarter == self.quarter))
-            flagged = sort_flagged(assessments)
+            flagged = [a for a in assessments if a.flags]  # the order does not matter here: no sort
             new_flags: dict[tuple[int, str], bool] = {}
             for a in flagged:
                 pk = post_pk[self._post_keys[id(a.post)]]
