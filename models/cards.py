@@ -343,7 +343,8 @@ def write_cards(folder: Path, version: str, report: dict, manifest: dict, source
         lines += [f"- {x}" for x in LIMITS[cat]]
         lines += [
             "- English only: other languages are marked not assessed by auditor.lang, never scored.",
-            "- A post longer than 280 characters is scored in windows and scores as its worst window.",
+            "- A post longer than 280 characters is scored in windows of about a tweet, cut between "
+            "sentences, and scores as its worst window.",
             "",
         ]
         (folder / f"{cat}.md").write_text("\n".join(lines), encoding="utf-8")

@@ -600,13 +600,14 @@ def test_windows_and_repeats_score_like_their_text_pieces(clf):
     from auditor.textprep import prepare
 
     rng = random.Random(3)
-    words = ["the", "team", "lunch", "was", "great", "no", "damn", "senator", "vote", "idiot", "f u c k"]
+    words = ["the", "team", "lunch", "was", "great", "no", "damn", "senator", "vote", "idiot", "f u c k",
+             "done.", "really?!", "(fine.)", "so…", "“no!”"]  # sentence ends: windows are cut there
     texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 180))) for _ in range(60)]
     texts += ["no no no way", "so so so so good", "a b c d e " * 30, "hello " * 120 + "you idiot", ""]
     batch = clf.decision_function(texts)
     for text, row in zip(texts, batch, strict=True):
-        pieces = scoring_windows(prepare(text))  # windows of the text as read
-        one_by_one = np.max([clf.decision_function([p])[0] for p in pieces], axis=0)
+        pieces = scoring_windows(prepare(text))  # windows of the text as read, each scored whole
+        one_by_one = np.max(clf._rows(pieces, windows=False)[1], axis=0)
         assert np.allclose(row, one_by_one), text
 
 

@@ -33,16 +33,26 @@ def clf():
     return Classifier.load()
 
 
-def test_windows_are_runs_of_whole_chunks_of_about_equal_length():
+def test_windows_are_runs_of_whole_sentences_of_about_a_tweet():
     text = FAREWELL * 2
     pieces = scoring_windows(text)
     n = -(-len(" ".join(text.split())) // WINDOW_CHARS)
-    assert len(pieces) == n > 1
-    assert all(len(p) <= WINDOW_CHARS + 20 for p in pieces)  # a window ends after its last whole chunk
+    assert 1 < len(pieces) <= n
+    assert all(len(p) <= 2 * WINDOW_CHARS for p in pieces)  # a sentence that fits a window is never cut
+    assert all(p.endswith((".", "!")) for p in pieces)
     assert " ".join(pieces).split() == text.split()  # nothing lost, nothing repeated
     assert all(p in text for p in pieces)  # slices of the post: evidence is quoted from them
     assert scoring_windows("short post") == ["short post"]
     assert scoring_windows("x" * 1000) == ["x" * 1000]  # one chunk cannot be cut
+    run_on = " ".join(f"word{i}" for i in range(150))  # a sentence longer than a window: cut between chunks
+    assert len(scoring_windows(run_on)) == -(-len(run_on.strip()) // WINDOW_CHARS)
+
+
+def test_a_sentence_that_fits_a_window_is_never_cut():
+    risky = "Honestly the senator who voted against the climate bill should resign."
+    for before in range(0, 600, 7):  # wherever the sentence falls in the post
+        text = "Lunch was lovely. " * (before // 18) + risky + " The garden is lovely too." * 12
+        assert any(risky in piece for piece in scoring_windows(text)), before
 
 
 def test_collapse_repeats_keeps_words_and_pairs_of_the_original():
@@ -52,8 +62,6 @@ def test_collapse_repeats_keeps_words_and_pairs_of_the_original():
     assert scoring_windows("") == [""]
 
 
-# hate 0.52 with model 2026.12.06-2 (was 0.48): "too many", "full of" (README, known limits)
-_KNOWN_HATE_05 = pytest.mark.xfail(reason="known: hate 0.52, flagged under family only", strict=True)
 
 
 @pytest.mark.parametrize(
@@ -61,8 +69,8 @@ _KNOWN_HATE_05 = pytest.mark.xfail(reason="known: hate 0.52, flagged under famil
     [
         "hello " * 50,
         "hello " * 1000,
-        pytest.param(OFFSITE, marks=_KNOWN_HATE_05),
-        pytest.param(OFFSITE * 3, marks=_KNOWN_HATE_05),
+        OFFSITE,
+        OFFSITE * 3,
         FAREWELL,
     ],
 )
@@ -78,11 +86,8 @@ def test_long_friendly_post_is_not_flagged_at_the_default_policy(clf, text):
     assert all(scores[CATEGORIES.index(c)] < flag_at[c] for c in ("politics", "hate", "insult"))
 
 
-# Known failure since model 2026.12.06-3: the window cut falls inside the sentence ("...the senator who voted
-# against" | "the climate bill should resign."), so no window holds all of it. Model 2026.12.06-2 scored the
-# first window 0.313, just over 0.30; with more everyday negatives ("lovely team lunch") it scores 0.232. The
-# sentence alone scores 0.99. Windows that overlap, or are cut at sentence ends, would find it.
-@pytest.mark.xfail(reason="known: the window cut splits the sentence; politics 0.23 (README)", strict=True)
+# Windows cut at sentence ends: the cut used to fall inside this sentence ("...the senator who voted
+# against" | "the climate bill should resign."), and neither half was political enough (0.23, model -3).
 def test_a_risky_sentence_inside_a_long_post_is_still_found(clf):
     text = LUNCH + "Honestly the senator who voted against the climate bill should resign. " + LUNCH
     scores = dict(zip(CATEGORIES, clf.predict_proba([text])[0], strict=True))
@@ -104,3 +109,13 @@ def test_evidence_never_shows_function_words_alone(clf):
         for cat in (c for c in CATEGORIES if scores[c] >= flag_at[c]):
             for phrase in clf.evidence(text, cat):
                 assert phrase.lower() not in {"today", "that", "the", "oh", "about the", "you"}, (cat, phrase)
+
+
+def test_evidence_of_a_long_post_holding_the_batch_separator(clf):
+    """A text holding the featuriser's separator is cut otherwise: its pieces are scored whole."""
+    text = ("Lunch was lovely.\x01 " * 12 + "Honestly the senator who voted against the climate bill should "
+            "resign and the whole parliament with him, what a shameful vote on the pension reform. "
+            + "The garden is lovely too. " * 10)
+    [result] = clf.classify([text], thresholds=load_policy("default").thresholds)
+    assert result.scores["politics"] >= load_policy("default").thresholds["politics"]
+    assert result.evidence["politics"] and all(e in text for e in result.evidence["politics"])

@@ -36,7 +36,7 @@ from auditor.classify.chunkstats import (
 from auditor.classify.embedding import WordVectors
 from auditor.classify.lexicon import CLASSES, Lexicons
 from auditor.classify.normalise import Normaliser, fold
-from auditor.classify.windows import collapse_mask, window_rows
+from auditor.classify.windows import collapse_mask, ends_sentence, window_rows
 
 TOKEN_RE = re.compile(
     r"@user|[a-z0-9](?:[a-z0-9_']*[a-z0-9])?|[!?]|\.\.\.|\"|[\U0001F000-\U0001FAFF\u2600-\u27BF]"
@@ -460,6 +460,7 @@ class Featuriser:
         self._last[start:end] = np.where(has, wid[safe_last] if len(wid) else -2, -2)
         self._single[start:end] = single
         self._len[start:end] = lengths
+        self._ends[start:end] = [ends_sentence(c) and c != _SEP for c in chunks]
         self._blocks.append((start, block))
         self._types.extend(chunks)
         keys, second = chunk_keys(joined.cp, joined.starts, lengths)
@@ -487,7 +488,8 @@ class Featuriser:
 
     def _grow(self, size: int) -> None:
         n = len(self._ntok)
-        for name, fill in (("_ntok", 0.0), ("_first", -2), ("_last", -2), ("_single", False), ("_len", 0)):
+        for name, fill in (("_ntok", 0.0), ("_first", -2), ("_last", -2), ("_single", False), ("_len", 0),
+                           ("_ends", False)):
             old = getattr(self, name)
             new = np.full(size, fill, dtype=old.dtype)
             new[:n] = old
@@ -508,6 +510,7 @@ class Featuriser:
         self._last = np.zeros(0, dtype=np.int64)
         self._single = np.zeros(0, dtype=bool)
         self._len = np.zeros(0, dtype=np.int64)  # characters of each chunk type
+        self._ends = np.zeros(0, dtype=bool)  # whether each chunk type ends a sentence
         # per type: style counts and lexicon classes, small whole numbers (exact in float32)
         self._counts = np.zeros((0, len(COUNTS) + len(CLASSES)), dtype=np.float32)
         self._type_embed = np.zeros((0, 0))
@@ -558,7 +561,7 @@ class Featuriser:
             keep = collapse_mask(ids)
             if not keep.all():
                 ids = ids[keep]
-        row, offsets = window_rows(ids == 0, self._len[ids], len(texts), windows)
+        row, offsets = window_rows(ids == 0, self._len[ids], self._ends[ids], len(texts), windows)
         n = int(offsets[-1])
         arr = self._type_arrays()
         single = arr["single"][ids]

@@ -137,11 +137,13 @@ class Classifier:
             return np.zeros((0, len(self.heads)))
         return self._rows(texts)[0]
 
-    def _rows(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _rows(
+        self, texts: list[str], windows: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Raw scores per text, per row (a text or a window of a long one), the first row of every text
         (then the number of rows) and each row's scale. Repeats are read once and a long post scores as its
-        worst window (auditor/classify/windows.py)."""
-        rows, offsets, scale = self.featuriser.row_scores(texts, self.coef, windows=True)
+        worst window (auditor/classify/windows.py); without ``windows`` every text is one row."""
+        rows, offsets, scale = self.featuriser.row_scores(texts, self.coef, windows=windows)
         rows += self.intercept
         raw = np.maximum.reduceat(rows, offsets[:-1], axis=0) if len(rows) > len(texts) else rows
         return raw, rows, offsets, scale
@@ -280,7 +282,7 @@ class Classifier:
             pieces = scoring_windows(texts[i])
             piece_rows, piece_scale = rows[first : first + n], scale[first : first + n]
             if len(pieces) != n:  # cut otherwise (a text holding the batch separator): score the pieces
-                _, piece_rows, _, piece_scale = self._rows(pieces)
+                _, piece_rows, _, piece_scale = self._rows(pieces, windows=False)  # a piece may pass 280
             best = np.argmax(piece_rows, axis=0)
             for w in sorted({int(best[j]) for j in columns}):
                 windows.append((pieces[w], float(piece_scale[w]), [j for j in columns if best[j] == w]))
