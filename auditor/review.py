@@ -39,7 +39,8 @@ def apply_notes(assessments: Sequence[Assessment], notes: Mapping[str, Note]) ->
 def apply_mild_swearing(assessments: Sequence[Assessment]) -> None:
     """Mild swearing aimed at no one is listed but never decides the tier alone."""
     for a in assessments:
-        if a.flags and not a.excluded and mild_self_directed(a.post.text, a.flags, a.evidence):
+        grades = (a.extras or {}).get("grades", {})
+        if a.flags and not a.excluded and mild_self_directed(a.post.text, a.flags, grades):
             a.excluded = "mild swearing, not aimed at anyone"
 
 

@@ -460,3 +460,14 @@ def test_withheld_posts_keep_no_text_or_evidence_in_the_store(monkeypatch, tmp_p
     assert stored["1"] == INSULT and stored["10"] == HARMLESS[0]  # shown posts keep their text
     assert stored["2"] is None and stored["3"] is None  # withheld under us-ca: hashes and scores only
     assert "senator" not in evidence and "church" not in evidence
+
+
+def test_mild_swearing_is_what_the_severity_lexicon_grades_mild():
+    from auditor.swearing import mild_self_directed
+
+    assert mild_self_directed("d4mn, my build broke again", ["profanity"], {"profanity": "mild"})
+    assert not mild_self_directed("shit, my build broke again", ["profanity"], {"profanity": "strong"})
+    assert not mild_self_directed("damn you", ["profanity"], {"profanity": "mild"})  # aimed at someone
+    assert not mild_self_directed("damn @sam", ["profanity"], {"profanity": "mild"})
+    assert not mild_self_directed("damn idiot", ["profanity", "insult"], {"profanity": "mild"})
+    assert not mild_self_directed("darn", ["profanity"], {})  # no graded word: not known to be mild
