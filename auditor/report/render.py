@@ -273,7 +273,7 @@ def render_html(
         s=summary,
         css=_css(pdf=pdf_max_cards is not None),
         pdf=pdf_max_cards is not None,
-        chart=timeline_svg(summary.get("timeline", [])),
+        chart=timeline_svg(summary.get("timeline", []), for_print=pdf_max_cards is not None),
         sections=sections,
         max_cards=limit,
         colors=COLORS,
