@@ -15,9 +15,24 @@ _fonts: Any = None  # one WeasyPrint font configuration per process, shared by e
 _stylesheet: Any = None  # reports/pdf.css parsed once per process
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    # The report is self-contained; refusing fetches keeps a hostile post from reaching out even if it got in.
-    raise ValueError(f"external resource refused: {url[:80]}")
+_refuser: Any = None  # the URL fetcher of every PDF: it refuses everything
+
+
+def refusing_fetcher() -> Any:
+    """WeasyPrint's URL fetcher for the report: every URL (http, file, data …) is refused, so a hostile post
+    cannot reach out even if markup got through. WeasyPrint 70 needs a URLFetcher (a plain function made
+    it fail with an AttributeError on the first resource); the refusal is then a warning, and the PDF is
+    written without the resource."""
+    global _refuser
+    if _refuser is None:
+        from weasyprint.urls import URLFetcher
+
+        class Refuser(URLFetcher):
+            def fetch(self, url: str, headers: Any = None) -> Any:
+                raise ValueError(f"external resource refused: {url[:80]}")
+
+        _refuser = Refuser(allowed_protocols=())
+    return _refuser
 
 
 def font_config() -> Any:
@@ -41,7 +56,7 @@ def print_stylesheet() -> Any:
         from weasyprint import CSS
 
         css = (reports_dir() / "pdf.css").read_text(encoding="utf-8")
-        _stylesheet = CSS(string=css, font_config=font_config(), url_fetcher=_no_fetch)
+        _stylesheet = CSS(string=css, font_config=font_config(), url_fetcher=refusing_fetcher())
     return _stylesheet
 
 
@@ -65,7 +80,7 @@ def write_pdf(html: str, path: Path, target: BinaryIO | None = None) -> Path:
         raise AuditorError(str(path), f"cannot make the PDF: WeasyPrint is not usable ({exc})") from None
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = HTML(string=html, url_fetcher=_no_fetch)
+    document = HTML(string=html, url_fetcher=refusing_fetcher())
     document.write_pdf(target if target is not None else str(path), font_config=font_config(),
                        stylesheets=[print_stylesheet()])
     return path
