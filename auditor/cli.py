@@ -480,6 +480,9 @@ def _root(
     """auditor: local-first brand-safety audits with evidence."""
 
 
+INTERNAL_ERROR = 70  # sysexits' EX_SOFTWARE: a bug, never confused with --fail-on's 3 or bad input's 2
+
+
 def _fail(message: str) -> None:
     """One line on stderr, never wrapped, whatever the terminal width."""
     print(" ".join(message.split()), file=sys.stderr, flush=True)
@@ -514,4 +517,4 @@ def main() -> None:
         if os.environ.get("AUDITOR_DEBUG"):
             raise
         _fail(f"auditor: internal error: {type(exc).__name__}: {exc} (set AUDITOR_DEBUG=1 for details)")
-        sys.exit(3)
+        sys.exit(INTERNAL_ERROR)

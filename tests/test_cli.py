@@ -306,3 +306,19 @@ def test_posts_piped_to_classify_agree_with_audit(demo_report, tmp_path):
         assert sorted(lines[entry["id"]]["flags"]) == sorted(entry["flags"]), entry["text"]
     flagged_ids = {e["id"] for e in summary["flagged"]}
     assert not any(line["flags"] for i, line in lines.items() if i not in flagged_ids)
+
+
+def test_an_internal_error_is_one_line_and_exit_70_never_a_gate_status(tmp_path):
+    """A bug must not look like --fail-on's 3 (a risky person) or bad input's 2."""
+    posts = tmp_path / "p.jsonl"
+    posts.write_text('{"id": "1", "text": "hello"}\n')
+    crash = ("import sys, auditor.classify as c\n"
+             "def broken(*a, **k): raise ZeroDivisionError('boom')\n"
+             "c.Classifier.load = broken\n"
+             "from auditor.cli import main\n"
+             f"sys.argv = ['auditor', 'classify', {str(posts)!r}, '-o', '-']\n"
+             "main()\n")
+    env = {k: v for k, v in os.environ.items() if k != "AUDITOR_DEBUG"}
+    proc = subprocess.run([sys.executable, "-c", crash], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 70
+    assert_one_line_error(proc, "auditor: internal error", "ZeroDivisionError", "boom")
