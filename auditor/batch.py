@@ -21,8 +21,8 @@ from auditor.store.records import finished_people, record_failure
 RETENTION_DAYS = 365
 #: Each person's PDF in a roster shows at most this many flagged posts per section, worst first
 #: (``--pdf-cards`` changes it; the policy's ``pdf_max_cards`` when lower). The PDF is what a manager
-#: reads; the HTML report, flagged.csv and summary.json list every post. Each card costs about 0.05 s of
-#: WeasyPrint per PDF.
+#: reads; the HTML report, flagged.csv and summary.json list every post. Each card costs about 0.015 s of
+#: WeasyPrint per PDF, on top of about 0.3 s for the rest of it (benchmarks/pdf_render.py).
 ROSTER_PDF_CARDS = 10
 STAGES = ("read", "classify", "store", "report")
 _STAGE_WORDS = {
