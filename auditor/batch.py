@@ -46,6 +46,7 @@ class PersonTask:
     folder: str
     pdf_cards: int | None = ROSTER_PDF_CARDS
     full_fetch: bool = False  # live accounts fetched whole (finds deleted posts), not past the stored ones
+    now: datetime | None = None  # the moment the run assesses everyone as of (recency weights, consent age)
 
 
 @dataclass
@@ -121,12 +122,12 @@ class StageTimer:
         self._since, self._cpu_since, self._stage = now, cpu, None
 
 
-def _forwarded(entry: RosterEntry) -> dict[str, Any]:
+def _forwarded(entry: RosterEntry, now: datetime) -> dict[str, Any]:
     """Roster fields passed to ``run_audit``: the person's mode and consent record (checked on the way)."""
     from auditor.consent import make_consent
 
     record = {"date": entry.consent_date, "scope": entry.consent_scope, "requested_by": entry.requested_by}
-    consent = make_consent(record, f"roster id {entry.id}", datetime.now(timezone.utc).date())
+    consent = make_consent(record, f"roster id {entry.id}", now.date())
     wanted = {"mode": entry.mode, "consent": consent}
     return {k: v for k, v in wanted.items() if v is not None}
 
@@ -152,6 +153,7 @@ def _audit_person(task: PersonTask) -> PersonResult:
     from auditor.pipeline import run_audit
 
     e = task.entry
+    now = task.now or datetime.now(timezone.utc)
 
     def emit(stage: str) -> None:
         if _events is not None:
@@ -183,7 +185,8 @@ def _audit_person(task: PersonTask) -> PersonResult:
                 history=history,
                 folder_name=task.folder,
                 pdf_cards=task.pdf_cards,
-                **_forwarded(e),
+                now=now,
+                **_forwarded(e, now),
             )
         timer.stop()
         overall = outcome.summary.get("overall", {})
@@ -271,12 +274,16 @@ def run_roster(
     pdf_cards: int | None = None,
     display: Any = None,
     full_fetch: bool = False,
+    now: datetime | None = None,
 ) -> RosterOutcome:
     """Audit everyone on the roster for the quarter; resume a stopped run; write the team summary.
-    ``pdf_cards``: flagged posts per section in each person's PDF (default ROSTER_PDF_CARDS)."""
+    ``pdf_cards``: flagged posts per section in each person's PDF (default ROSTER_PDF_CARDS). Everyone is
+    assessed as of one moment, ``now`` (default: when the run starts), so recency weights compare across
+    people however long the run takes and whichever worker audits them."""
     from auditor.team_summary import write_team_summary
 
     entries = load_roster(roster)  # every problem reported before anything runs
+    now = now or datetime.now(timezone.utc)
     quarter = check_quarter(quarter)
     out = Path(out).resolve()
     url = store_url(out, db)
@@ -289,7 +296,8 @@ def run_roster(
             cards = ROSTER_PDF_CARDS if pdf_cards is None else pdf_cards
             tasks = [
                 PersonTask(
-                    e, quarter, str(out), url, pdf, folders[e.id], pdf_cards=cards, full_fetch=full_fetch
+                    e, quarter, str(out), url, pdf, folders[e.id], pdf_cards=cards, full_fetch=full_fetch,
+                    now=now,
                 )
                 for e in entries
                 if e.id not in done

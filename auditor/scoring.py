@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +27,7 @@ from auditor.lang import assess_languages
 from auditor.langnames import language_of
 from auditor.policy import SEVERITIES, Policy
 from auditor.post import Post
+from auditor.scoretable import score_rows
 from auditor.sources.base import SourceResult
 
 SECTIONS: tuple[str, ...] = ("authored", "repost", "deleted")
@@ -43,7 +44,7 @@ class Assessment:
     post: Post
     assessed: bool  # False => not assessed (language not covered / no text); never counted as clean
     reason: str | None = None
-    scores: dict[str, float] = field(default_factory=dict)
+    scores: Mapping[str, float] = field(default_factory=dict)  # a ScoreRow once classified in a batch
     evidence: dict[str, list[str]] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     severity: str | None = None  # worst tier across flags
@@ -54,6 +55,9 @@ class Assessment:
     topics: list[str] = field(default_factory=list)  # protected topics (HR mode only): religion, workplace
     display: str = "show"  # HR mode: show | count | withhold (self mode: always show)
     excluded: str | None = None  # why a flagged post does not count toward the tier (dismissed, withheld…)
+    #: what the store keeps of the model's answer besides the scores ("grades", "top_tier", "evidence"), only
+    #: those that are not empty; None for most posts (see ``model_extras``)
+    extras: dict[str, dict] | None = None
 
     @property
     def section(self) -> str:
@@ -107,21 +111,32 @@ def assess(
     for start in range(0, len(todo), ASSESS_BATCH):
         batch = todo[start : start + ASSESS_BATCH]
         results = classifier.classify([a.post.text for a in batch], thresholds=policy.thresholds)
-        for a, res in zip(batch, results, strict=True):
-            _apply(a, res, policy)
+        rows = score_rows([res.scores for res in results])  # one float64 table a batch, not a dict a post
+        for a, res, row in zip(batch, results, rows, strict=True):
+            _apply(a, res, policy, row)
+        del results, rows
         if progress:
             progress(len(batch))
     return out
 
 
-def _apply(a: Assessment, res: Any, policy: Policy) -> None:
-    """One post's scores under the policy: flags, tiers (capped), evidence, severity."""
-    a.scores = {c: float(res.scores[c]) for c in CATEGORIES}
+def _apply(a: Assessment, res: Any, policy: Policy, scores: Mapping[str, float] | None = None) -> None:
+    """One post's scores under the policy: flags, tiers (capped), evidence, severity. ``scores``: its row of
+    the batch's score table (auditor/scoretable.py), else a dict of ``res.scores``."""
+    a.scores = scores if scores is not None else {c: float(res.scores[c]) for c in CATEGORIES}
     a.tiers = post_tiers(res, policy)
     a.flags = [c for c in CATEGORIES if c in a.tiers]
     evidence = res.evidence or {}
     a.evidence = {c: [str(e) for e in evidence.get(c, [])] for c in a.flags}
     a.severity = min((a.tiers[c] for c in a.flags), key=_RANK.__getitem__, default=None)
+    a.extras = model_extras(res)
+
+
+def model_extras(res: Any) -> dict[str, dict] | None:
+    """A classification's profanity grades, top-tier reasons and evidence, those that are not empty (None
+    when all are): kept on the Assessment for the store, so no per-text cache of every post is needed."""
+    kept = {key: value for key in ("grades", "top_tier", "evidence") if (value := getattr(res, key, None))}
+    return kept or None
 
 
 def post_tiers(res: Any, policy: Policy) -> dict[str, str]:
@@ -266,8 +281,10 @@ def _breakdown_words(b: dict[str, int], policy: Policy) -> str:
                    "category table.")
 
 
-def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str, Any]) -> dict[str, Any]:
-    """The overall tier (clear, low, medium, high, or insufficient-coverage) and why, in plain words."""
+def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str, Any],
+             ranked: Sequence[Assessment] | None = None) -> dict[str, Any]:
+    """The overall tier (clear, low, medium, high, or insufficient-coverage) and why, in plain words.
+    ``ranked``: the flagged assessments already in ``sort_flagged`` order, if the caller has them."""
     weighted, posts_at, cats_at = _weigh(assessments, policy)
     reached, cond = _tier_reached(weighted, policy)
     cover = coverage(assessments, policy)
@@ -313,7 +330,8 @@ def _overall(assessments: Sequence[Assessment], policy: Policy, totals: dict[str
         "coverage": cover,
         "flagged_breakdown": (b := _breakdown(assessments, policy)),
         "flagged_in_words": _breakdown_words(b, policy),
-        "top": [a.post.id for a in sort_flagged(assessments) if _counts_toward_overall(a, policy)][:3],
+        "top": [a.post.id for a in (sort_flagged(assessments) if ranked is None else ranked)
+                if _counts_toward_overall(a, policy)][:3],
         "condition": {"severity": cond[0], "at_least": cond[1]} if cond else None,
         "weighted": {s: round(v, 4) for s, v in weighted.items()},
         "posts": posts_at,
@@ -445,6 +463,7 @@ def summarise(
     totals = _count(all_posts, assessments, policy)
     reasons = Counter(a.reason for a in assessments if not a.assessed)
     totals["not_assessed_reasons"] = dict(reasons.most_common())
+    ranked = sort_flagged(assessments)  # worst first: once, for the tier's top posts and the flagged list
     summary = {
         "person": person,
         "generated_at": now.isoformat(timespec="seconds"),
@@ -458,7 +477,7 @@ def summarise(
             "last": totals["last"],
         },
         "totals": totals,
-        "overall": _overall(assessments, policy, totals),
+        "overall": _overall(assessments, policy, totals, ranked),
         "categories": _category_table(assessments, policy),
         "timeline": _timeline(assessments, policy),
         "mode": mode,
@@ -469,7 +488,7 @@ def summarise(
                          for a in assessments if not a.assessed],
     }
     index = post_index(all_posts)
-    for a in sort_flagged(assessments):
+    for a in ranked:
         if a.display != "show":
             continue
         entry = flagged_entry(a, post_account[id(a.post)])

@@ -1,7 +1,8 @@
-"""Synthetic posts for the end-to-end benchmark: everyday posts with a realistic share (about 10-15%) of posts
-the models flag (politics, swearing, insults, snark), some replies, reposts, links, long posts and posts in
-other languages. Every text is built here from templates and word lists written for this benchmark (none is
-copied from a data set), with a fixed seed, so a size always gives the same posts.
+"""Synthetic posts for the end-to-end benchmark: everyday posts, about 13% of them written to be political,
+profane, insulting or snarky (what a real account holds; the share the models flag is measured, not assumed),
+some replies, reposts, links, long posts and posts in other languages. Every text is built here from templates
+and word lists written for this benchmark (none is copied from a data set), with a fixed seed, so a size
+always gives the same posts.
 
     from benchmarks.synthetic import posts, write_jsonl, write_x_archive
 """
@@ -14,8 +15,6 @@ import random
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
-from itertools import accumulate
 from pathlib import Path
 
 NAMES = ("Sam", "Priya", "Jordan", "Alex", "Mina", "Tom", "Rosa", "Kofi", "Lena", "Ravi", "Ada", "Noah",
@@ -112,17 +111,57 @@ def _fill(template: str, rng: random.Random) -> str:
     ).strip()
 
 
-@lru_cache(maxsize=1)
-def _filler_words() -> tuple[list[str], list[float]]:  # words, cumulative weights
-    """Everyday words for free text, most frequent first, with Zipf weights: the shipped model's vocabulary
-    (ranked by how many training texts hold each word) without its swear words, slurs, insult, identity and
-    politics words and its punctuation and placeholder tokens, so the filler itself flags nothing."""
-    from auditor.classify import Classifier
-
-    feat = Classifier.load().featuriser
-    words = [w for w in feat.vocab
-             if w.isalpha() and w not in ("rt", "user") and not set(feat.lex.classes_of.get(w, ())) - {6, 7}]
-    return words, list(accumulate(1.0 / (rank + 20) for rank in range(len(words))))
+# Everyday asides people add to a post, built from the word lists below (no model vocabulary is used, so the
+# share of flagged posts is whatever the models make of plain, ordinary writing).
+ASIDES = (
+    "{opener} {doing} {time}",
+    "{opener} {doing}, then {doing2}",
+    "Can't believe it's already {month}",
+    "{food} for {meal} again",
+    "Note to self: {chore} {time_end}",
+    "{doing_cap} with {who}",
+    "The {animal} next door {animal_act} {time}",
+    "Still thinking about {thing}",
+    "{n} {unit} later and {doing}",
+    "Who else is {doing} {time}",
+    "{weather_cap} in {place}, {reaction}",
+    "{reaction_cap}, {doing} {time}",
+    "Going to {plan} {time_end}",
+    "Best part of {weekday}: {food}",
+    "My {relative} says hi",
+)
+OPENERS = ("Finally", "Just", "Honestly", "So", "Well", "Okay", "Today I was", "Currently", "Spent an hour",
+           "Ended up", "Mostly", "Quietly")
+DOING = ("making pancakes", "cleaning out the garage", "reading on the balcony", "fixing the bike chain",
+         "waiting for the train", "watering the plants", "answering emails", "planning the trip",
+         "painting the hallway", "walking the dog", "sorting old photos", "learning a new recipe",
+         "catching up on sleep", "packing for the weekend", "practising guitar", "baking bread",
+         "writing thank-you cards", "assembling a bookshelf", "tidying my desk", "stretching after a run",
+         "trying the new bakery", "looking for my keys", "rearranging the living room", "folding laundry",
+         "studying for the exam", "updating my laptop", "repotting the basil", "calling my grandparents")
+FOODS = ("Leftover pasta", "Tomato soup", "Oatmeal with berries", "A big salad", "Homemade pizza",
+         "Toast and eggs", "Noodles", "Curry", "Tacos", "A bagel", "Fried rice", "Banana bread",
+         "Grilled cheese", "Lentil stew", "Fresh strawberries")
+MEALS = ("breakfast", "lunch", "dinner", "a late snack", "brunch")
+CHORES = ("buy more coffee filters", "renew the library books", "call the dentist", "back up the laptop",
+          "return the parcel", "book the car service", "water the ferns", "pay the electricity bill",
+          "order new running shoes", "send the invoice")
+WHO = ("my sister", "the kids", "my neighbour", "an old friend", "the team", "my dad", "my flatmate",
+       "the book club", "my partner", "two colleagues")
+ANIMALS = ("cat", "dog", "parrot", "puppy", "rabbit")
+ANIMAL_ACTS = ("was napping in the sun", "chased a leaf for ten minutes", "knocked over a plant",
+               "learned to open the gate", "would not stop sneezing", "stole a sock")
+WEATHER = ("sunny", "foggy", "windy", "drizzly", "warm", "chilly", "snowing", "bright and cold")
+REACTIONS = ("not complaining", "love it", "could be worse", "perfect for a walk", "time for tea",
+             "fingers crossed", "so nice", "we'll see", "can't wait", "pretty happy about it")
+PLANS = ("visit the farmers market", "try a yoga class", "finish the puzzle", "repaint the fence",
+         "see the new exhibition", "start a herb garden", "go camping", "clean the windows",
+         "learn to knit", "take the ferry")
+MONTHS = ("January", "March", "May", "July", "September", "October", "December")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+UNITS = ("minutes", "hours", "pages", "emails", "steps", "kilometres")
+RELATIVES = ("mum", "aunt", "grandma", "brother", "cousin", "uncle")
+PUNCT = ("", "", ".", "!", "...", " :)", "!!", " haha", " lol")
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -131,28 +170,34 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def _free_text(rng: random.Random) -> str:
-    """A clause of everyday words as people type them: some capitals, punctuation and typos."""
-    words, weights = _filler_words()
-    picked = rng.choices(words, cum_weights=weights, k=rng.randrange(3, 16))
-    out = []
-    for i, w in enumerate(picked):
-        roll = rng.random()
-        if roll < 0.06:
-            w = _typo(w, rng)
-        elif roll < 0.1:
-            w = w.upper() if len(w) < 5 else w.capitalize()
-        if i == 0:
-            w = w.capitalize()
-        if rng.random() < 0.08:
-            w += rng.choice((",", ".", "!", "?", "...", ":)", "!!"))
-        out.append(w)
-    return " ".join(out)
+    """An everyday aside as people type it: an ordinary sentence, sometimes a typo or lower case."""
+    doing = rng.choice(DOING)
+    weather, reaction = rng.choice(WEATHER), rng.choice(REACTIONS)
+    text = rng.choice(ASIDES).format(
+        opener=rng.choice(OPENERS), doing=doing, doing2=rng.choice(DOING), doing_cap=doing.capitalize(),
+        time=rng.choice(TIMES), time_end=rng.choice(("tomorrow", "next week", "on Monday", "later")),
+        month=rng.choice(MONTHS), food=rng.choice(FOODS), meal=rng.choice(MEALS), chore=rng.choice(CHORES),
+        who=rng.choice(WHO), animal=rng.choice(ANIMALS), animal_act=rng.choice(ANIMAL_ACTS),
+        thing=rng.choice(THINGS), n=rng.randrange(2, 60), unit=rng.choice(UNITS), place=rng.choice(PLACES),
+        weather_cap=weather.capitalize(), reaction=reaction, reaction_cap=reaction.capitalize(),
+        plan=rng.choice(PLANS), weekday=rng.choice(WEEKDAYS), relative=rng.choice(RELATIVES),
+    )
+    words = text.split()
+    if rng.random() < 0.08:  # a typo in one word
+        i = rng.randrange(len(words))
+        words[i] = _typo(words[i], rng)
+    text = " ".join(words)
+    if rng.random() < 0.15:  # typed on a phone without capitals
+        text = text.lower()
+    return text + rng.choice(PUNCT)
 
 
 def _decorate(text: str, rng: random.Random) -> str:
     """What makes every real post a little different: tags, mentions, numbers, links, a second sentence."""
     if rng.random() < 0.7:
-        text = f"{text} {_free_text(rng)}" if rng.random() < 0.6 else f"{_free_text(rng)}. {text}"
+        aside = _free_text(rng)
+        stop = ". " if aside[-1].isalnum() else " "
+        text = f"{text} {aside}" if rng.random() < 0.6 else f"{aside}{stop}{text}"
     roll = rng.random()
     if roll < 0.15:
         text += f" #{rng.choice(TOPICS).replace(' ', '')}{rng.randrange(1, 99)}"
@@ -172,9 +217,13 @@ def posts(n: int, seed: int = 20261206) -> Iterator[dict]:
     rng = random.Random(seed)
     pools, weights = zip(*MIX, strict=True)
     step = timedelta(days=9 * 365) / max(n, 1)
+    seen: set[str] = set()
     for i in range(n):
-        pool = rng.choices(pools, weights)[0]
-        text = _decorate(_fill(rng.choice(pool), rng), rng)
+        text = ""
+        while not text or text in seen:  # every text unique: a repeat is drawn again
+            pool = rng.choices(pools, weights)[0]
+            text = _decorate(_fill(rng.choice(pool), rng), rng)
+        seen.add(text)
         kind = "post"
         roll = rng.random()
         if roll < 0.08:

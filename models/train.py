@@ -44,7 +44,7 @@ from auditor.classify.store import read_state  # noqa: E402
 from auditor.textprep import prepare_all  # noqa: E402
 
 SEED = 20261127
-VERSION = "2026.12.06-2"
+VERSION = "2026.12.06-3"
 # Inverse regularisation per head. Snark 2.0 (was 0.5): ROC AUC on the check set 0.736 -> 0.756 and on
 # SemEval irony val 0.667 -> 0.686 with the snark head alone. Hate 1.0 (was 4.0): the same figures, and the
 # fit on 80,000 rows takes a third of the time.
@@ -77,7 +77,11 @@ CALIBRATE_ON = {"profanity": {"olid"}, "insult": {"olid"}, "hate": {"hateval"}, 
 # (sensitive and snark, insult or profanity) at sensitive 0.6, snark 0.35, insult and profanity 0.7: 10 of 27
 # check-set tragedy jokes, 2 other posts (at 0.5 / 0.25 / 0.5: 12 and 6, the 6 mostly sincere condolences
 # and household mishaps such as a leaky roof in the rain; 0.7 of 3,000 emoji tweets per thousand either way).
-TOP_TIER = {"threat": 0.25, "threat_insult": 0.35, "mockery_sensitive": 0.60, "mockery_snark": 0.35,
+# Model 2026.12.06-3 (sensitive without the emoji count, snark with sincere negatives) scores tragedy jokes
+# lower: at 0.6 / 0.35 only 5 of 27 (0 other posts); sensitive 0.40 (the default flag threshold) gives 8 of 27
+# with 2 other check-set posts and none of 3,000 synthetic everyday posts or 3,000 emoji tweets (0.5: 7 and
+# 1; snark 0.25 at 0.40: 9, 2 other, 1 and 4).
+TOP_TIER = {"threat": 0.25, "threat_insult": 0.35, "mockery_sensitive": 0.40, "mockery_snark": 0.35,
             "mockery_insult": 0.70, "mockery_profanity": 0.70}
 # Own thresholds of the heads that decide top-tier reasons (threat; sensitive x snark/insult/profanity),
 # chosen for F1 on out-of-fold training scores; they hold whatever the policy.
@@ -95,6 +99,13 @@ SELF_CUES_FOR = {"insult"}
 # Chosen on the check set and leave-one-source-out (models/cards/hate.md): with IDENTITY_WEIGHT, ranking of
 # hate vs identity-positive posts on the check set ROC AUC 0.919 -> 0.945.
 NO_IDENTITY_WORDS = {"hate"}
+# Heads that ignore the "a post has an emoji" feature. The emoji tweets, their everyday negatives, come with
+# their emoji taken out (it is that set's label), so these heads learnt that any emoji means a disaster or a
+# political post (sensitive +2.98, politics +0.72): "Weather in Lisbon is perfect this morning" scored
+# sensitive 0.07, with a 🙂 after it 0.79. Emoji that carry meaning are read as words (auditor/textprep.py).
+# Putting the emoji back into those tweets instead was tried: the heads then read any emoji as everyday, and
+# check-set sensitive recall fell to 0.36 (F1 0.50), politics F1 to 0.70.
+NO_EMOJI_COUNT = {"politics", "sensitive"}
 
 
 def unused_columns(feat: Featuriser, cat: str) -> np.ndarray:
@@ -109,6 +120,8 @@ def unused_columns(feat: Featuriser, cat: str) -> np.ndarray:
         words = feat.lex.words["identity_terms"]
         cols += [feat.index[w] for w in words if w in feat.index]
         cols += [feat.off_lex + CLASSES.index("identity_terms")]
+    if cat in NO_EMOJI_COUNT:
+        cols += [feat.off_doc + DOC_FEATURES.index("emoji")]
     if cat in NO_EMBED:
         cols += range(feat.off_embed, feat.off_embed + feat.embed_dims)
     return np.array(cols, dtype=np.int64)

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -182,7 +183,8 @@ def test_dask_cluster_gives_the_same_results_as_local_processes(tmp_path) -> Non
     people.append(("bad", "Bad Export", "bad.jsonl"))
     (tmp_path / "bad.jsonl").write_text("{not json\n", encoding="utf-8")
     roster = write_roster(tmp_path / "team.csv", people)
-    local = run_roster(roster, "2026Q3", tmp_path / "local", workers=1, pdf=False)
+    now = datetime.now(timezone.utc)  # both runs as of one moment: recency weights would drift otherwise
+    local = run_roster(roster, "2026Q3", tmp_path / "local", workers=1, pdf=False, now=now)
     with LocalCluster(
         n_workers=1,
         threads_per_worker=1,
@@ -192,7 +194,7 @@ def test_dask_cluster_gives_the_same_results_as_local_processes(tmp_path) -> Non
         protocol="tcp://",
     ) as cluster:
         remote = run_roster(
-            roster, "2026Q3", tmp_path / "dask", scheduler=cluster.scheduler_address, pdf=False
+            roster, "2026Q3", tmp_path / "dask", scheduler=cluster.scheduler_address, pdf=False, now=now
         )
     assert local.failed == remote.failed == 1
     assert (tmp_path / "local" / "team-summary.csv").read_text() == (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +39,8 @@ def csv_unguard(value: str) -> str:
     return value[1:] if guarded else value
 
 
-def flagged_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One row per flagged post, worst first, as in the report."""
-    rows = []
+def flagged_rows(summary: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """One row per flagged post, worst first, as in the report (made as they are written)."""
     for e in summary.get("flagged", []):
         scores = e.get("scores", {})
         evidence = "; ".join(f"{c}: {', '.join(v)}" for c, v in e.get("evidence", {}).items() if v)
@@ -63,8 +62,7 @@ def flagged_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
             "decision": e.get("decision") or "",  # a reviewer fills these in; the file is then a notes file
             "note": e.get("note") or "",
         }
-        rows.append({k: csv_safe(v) for k, v in row.items()})
-    return rows
+        yield {k: csv_safe(v) for k, v in row.items()}
 
 
 def write_csv(summary: Mapping[str, Any], path: Path) -> Path:
@@ -83,5 +81,7 @@ def write_json(summary: Mapping[str, Any], path: Path) -> Path:
         data = orjson.dumps(summary)
     except (orjson.JSONEncodeError, TypeError):  # what only json writes (a NaN, an integer past 64 bits)
         data = json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode()
-    path.write_bytes(data + b"\n")
+    with path.open("wb") as fh:  # not data + b"\n": a second copy of a summary that can be 100 MB
+        fh.write(data)
+        fh.write(b"\n")
     return path

@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, insert, null, select, update
+from sqlalchemy import delete, null, select, update
 from sqlalchemy.orm import Session
 
 from auditor.categories import CATEGORIES, LABELS
 from auditor.classify.model import Classification
 from auditor.policy import SEVERITIES
+from auditor.post import Post
 from auditor.sources.base import SinceHint, SourceResult, live_key
+from auditor.store.bulk import insert_rows
 from auditor.store.db import Store, quarter_of
 from auditor.store.models import (
     Account,
@@ -47,22 +49,32 @@ def text_hash(text: str) -> str:
 class CachedClassifier:
     """The model, asked only about texts the store has no classification for under this model version.
 
-    Stored scores are read for every text; stored evidence only for the texts the policy flags (about one in
-    ten) and for new posts that reuse another post's classification."""
+    Stored scores are looked up batch by batch (nothing is looked up when the store holds no classification
+    under this model version); stored evidence only for the texts the policy flags. Nothing is kept across
+    batches but the scores of texts looked up for ``score_textless`` (``known``): what the store writes comes
+    from the assessments themselves."""
 
     def __init__(self, base: Any, store: Store) -> None:
         self.base = base
         self.store = store
         self.version: str = base.version
-        self.known: dict[str, dict[str, Any]] = {}  # text hash -> scores (with _grades, _top_tier)
-        self.evidence: dict[str, dict[str, list[str]]] = {}  # text hash -> evidence, once read or made
+        self.known: dict[str, dict[str, Any]] = {}  # text hash -> scores (with _grades, _top_tier), _lookup's
         self.reused = 0
+        self.any_stored = self._any_stored()
 
     def info(self) -> dict[str, Any]:
         return self.base.info()
 
+    def _any_stored(self) -> bool:
+        """Whether the store holds any classification under this model version (a first audit: none)."""
+        with self.store.session() as s:
+            first = select(StoredClassification.id).where(StoredClassification.model_version == self.version)
+            return s.execute(first.limit(1)).first() is not None
+
     def _rows(self, column: Any, hashes: Sequence[str]) -> Iterator[tuple[str, Any]]:
         """(text hash, column) of the stored classifications of these texts under this model version."""
+        if not self.any_stored:
+            return
         with self.store.session() as s:
             for start in range(0, len(hashes), LOOKUP_CHUNK):
                 yield from s.execute(
@@ -72,49 +84,49 @@ class CachedClassifier:
                     )
                 )
 
-    def _lookup(self, hashes: Sequence[str]) -> None:
-        wanted = [h for h in dict.fromkeys(hashes) if h not in self.known]
-        for h, scores in self._rows(StoredClassification.scores, wanted):
+    def _stored_scores(self, hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for h, scores in self._rows(StoredClassification.scores, list(dict.fromkeys(hashes))):
             if set(CATEGORIES) <= set(scores):
-                self.known.setdefault(h, scores)
+                found.setdefault(h, scores)
+        return found
 
-    def load_evidence(self, hashes: Iterable[str]) -> None:
-        """Read the stored evidence of known texts that have none in memory yet (a row whose text was purged
-        or withheld has none: the model's own explanation fills in when it is asked for)."""
-        wanted = [h for h in dict.fromkeys(hashes) if h in self.known and h not in self.evidence]
-        for h, evidence in self._rows(StoredClassification.evidence, wanted):
-            if evidence or h not in self.evidence:
-                self.evidence[h] = evidence or {}
-        for h in wanted:
-            self.evidence.setdefault(h, {})
+    def _lookup(self, hashes: Sequence[str]) -> None:
+        """Keep the stored scores of these texts in ``known``."""
+        self.known.update(self._stored_scores(h for h in hashes if h not in self.known))
+
+    def _stored_evidence(self, hashes: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+        """The stored evidence of these texts (a row whose text was purged or withheld has none: the model's
+        own explanation fills in when it is asked for)."""
+        found: dict[str, dict[str, list[str]]] = {}
+        for h, evidence in self._rows(StoredClassification.evidence, list(dict.fromkeys(hashes))):
+            if evidence or h not in found:
+                found[h] = evidence or {}
+        return found
 
     def classify(
         self, texts: Sequence[str], thresholds: Mapping[str, float] | None = None
     ) -> list[Classification]:
+        if not self.any_stored:
+            return self.base.classify(texts, thresholds=thresholds)
         hashes = [text_hash(t) for t in texts]
-        self._lookup(hashes)
-        todo = [i for i, h in enumerate(hashes) if h not in self.known]
+        known = self._stored_scores(hashes)
+        todo = [i for i, h in enumerate(hashes) if h not in known]
+        out: list[Classification | None] = [None] * len(texts)
         fresh = self.base.classify([texts[i] for i in todo], thresholds=thresholds) if todo else []
         for i, res in zip(todo, fresh, strict=True):
-            self.known[hashes[i]] = (
-                {c: float(v) for c, v in res.scores.items()}
-                # the profanity grade and top-tier reasons travel with the scores (same JSON column)
-                | {"_grades": dict(res.grades), "_top_tier": dict(res.top_tier)}
-            )
-            self.evidence[hashes[i]] = {c: list(v) for c, v in res.evidence.items()}
+            out[i] = res
         self.reused += len(texts) - len(todo)
         limits = {c: 0.5 if thresholds is None else float(thresholds.get(c, 1.01)) for c in CATEGORIES}
-        shown = [_shown(self.known[h], limits) for h in hashes]
-        self.load_evidence(h for h, cats in zip(hashes, shown, strict=True) if cats)
-        out = []
-        for text, h, cats in zip(texts, hashes, shown, strict=True):
-            scores = self.known[h]
-            evidence = self.evidence.get(h, {})
-            ev = {c: evidence.get(c) or self.base.evidence(text, c) for c in cats}
+        shown = {i: _shown(known[h], limits) for i, h in enumerate(hashes) if out[i] is None}
+        evidence = self._stored_evidence(hashes[i] for i, cats in shown.items() if cats)
+        for i, cats in shown.items():
+            scores, stored = known[hashes[i]], evidence.get(hashes[i], {})
+            ev = {c: stored.get(c) or self.base.evidence(texts[i], c) for c in cats}
             plain = {c: float(scores[c]) for c in CATEGORIES}
             top = dict(scores.get("_top_tier") or {})
-            out.append(Classification(plain, ev, grades=dict(scores.get("_grades") or {}), top_tier=top))
-        return out
+            out[i] = Classification(plain, ev, grades=dict(scores.get("_grades") or {}), top_tier=top)
+        return out  # type: ignore[return-value]  # every slot filled above
 
 
 def _shown(scores: Mapping[str, Any], limits: Mapping[str, float]) -> list[str]:
@@ -215,7 +227,9 @@ class PersonHistory:
             from auditor.store.incremental import score_textless
 
             score_textless(assessments, self.classifier, policy)
-        self._post_keys = {id(p): (source_key(r), p.id) for r in results for p in r.posts}
+        labels = [source_key(r) for r in results]  # one string per account, shared by its posts' keys
+        self._post_keys = {id(p): (label, p.id) for r, label in zip(results, labels, strict=True)
+                           for p in r.posts}
         with self.store.session() as s:
             rows = s.execute(
                 select(Account.source, StoredPost.post_id, Annotation.category)
@@ -243,7 +257,6 @@ class PersonHistory:
         self, summary: dict, results: Sequence[SourceResult], assessments: Sequence[Any], folder: Path
     ) -> None:
         """Store the person's posts, classifications, audit and flags in one transaction; add ``changes``."""
-        from auditor.scoring import sort_flagged
 
         if self.progress:
             self.progress("storing results")
@@ -260,23 +273,12 @@ class PersonHistory:
             before = self._previous_flags(s, previous)
             raised_before = set(zip(before["post_id"], before["category"], strict=True))
             s.execute(delete(Audit).where(Audit.person_id == person.id, Audit.quarter == self.quarter))
-            flagged = sort_flagged(assessments)
-            new_flags = {}
-            rows = []
+            flagged = [a for a in assessments if a.flags]  # the order does not matter here: no sort
+            new_flags: dict[tuple[int, str], bool] = {}
             for a in flagged:
                 pk = post_pk[self._post_keys[id(a.post)]]
                 for c in a.flags:
-                    is_new = previous is not None and (pk, c) not in raised_before
-                    new_flags[(id(a), c)] = is_new
-                    rows.append(
-                        {
-                            "post_id": pk,
-                            "category": c,
-                            "tier": a.tiers[c],
-                            "section": a.section,
-                            "new": is_new,
-                        }
-                    )
+                    new_flags[(id(a), c)] = previous is not None and (pk, c) not in raised_before
             totals = summary.get("totals", {})
             audit = Audit(
                 person_id=person.id,
@@ -294,8 +296,11 @@ class PersonHistory:
             )
             s.add(audit)
             s.flush()
-            if rows:
-                s.execute(insert(AuditFlag.__table__), [{"audit_id": audit.id, **r} for r in rows])
+            insert_rows(s, AuditFlag.__table__, (
+                {"audit_id": audit.id, "post_id": post_pk[self._post_keys[id(a.post)]], "category": c,
+                 "tier": a.tiers[c], "section": a.section, "new": new_flags[(id(a), c)]}
+                for a in flagged for c in a.flags
+            ))
             removed_flagged = self._removed_flagged(s, previous, removed)
         new_posts_flagged = {
             self._post_keys[id(a.post)] for a in flagged if any(new_flags.get((id(a), c)) for c in a.flags)
@@ -377,44 +382,38 @@ class PersonHistory:
             existing[(by_id[acct_id], post_id)] = (pk, h, removed_in, first_seen)
         current: dict[tuple[str, str], Any] = {}
         for r in results:
+            label = source_key(r)  # one string for the account's posts, not one a post
             for p in r.posts:
-                current.setdefault((source_key(r), p.id), p)
-        inserts, refresh, changed = [], [], []
+                current.setdefault((label, p.id), p)
+        refresh, changed = [], []
+        fresh: list[tuple[str, Post]] = []  # (account, post) of the posts first seen now
         new_posts = 0
+
+        def kept_text(p: Post) -> str | None:
+            return p.raw_text if p.auditable and not p.deleted and id(p) not in hidden else None
+
         for key, p in current.items():
             if id(p) in self._carried:
                 continue  # not fetched this time: stored as it was, and never taken for removed
-            h = text_hash(p.text)
-            kept = p.raw_text if p.auditable and not p.deleted and id(p) not in hidden else None
             if key not in existing:
-                inserts.append(
-                    {
-                        "account_id": accounts[key[0]],
-                        "post_id": p.id,
-                        "text_hash": h,
-                        "created_at": p.created_at,
-                        "kind": p.kind,
-                        "visibility": p.visibility,
-                        "lang": p.lang,
-                        "url": p.url,
-                        "deleted": p.deleted,
-                        "text": kept,
-                        "first_seen": self.quarter,
-                        "last_seen": self.quarter,
-                        "removed_in": None,
-                        "stored_at": now,
-                    }
-                )
+                fresh.append((key[0], p))
                 new_posts += 1
                 continue
+            h = text_hash(p.text)
+            kept = kept_text(p)
             pk, old_hash, removed_in, first_seen = existing[key]
             new_posts += first_seen == self.quarter
             if old_hash != h or removed_in is not None or id(p) in hidden:
                 changed.append({"pk": pk, "text_hash": h, "text": kept, "deleted": p.deleted})
             else:
                 refresh.append(pk)
-        for start in range(0, len(inserts), 1000):
-            s.execute(insert(StoredPost.__table__), inserts[start : start + 1000])
+        insert_rows(s, StoredPost.__table__, (
+            {"account_id": accounts[source], "post_id": p.id, "text_hash": text_hash(p.text),
+             "created_at": p.created_at, "kind": p.kind, "visibility": p.visibility, "lang": p.lang,
+             "url": p.url, "deleted": p.deleted, "text": kept_text(p), "first_seen": self.quarter,
+             "last_seen": self.quarter, "removed_in": None, "stored_at": now}
+            for source, p in fresh
+        ))
         for start in range(0, len(refresh), LOOKUP_CHUNK):
             s.execute(
                 update(StoredPost)
@@ -448,7 +447,7 @@ class PersonHistory:
             )
         removed = gone + [v[0] for k, v in existing.items() if k not in current and v[2] == self.quarter]
         post_pk = {key: v[0] for key, v in existing.items()}
-        if inserts:  # the ids of the rows just inserted (first seen this quarter)
+        if fresh:  # the ids of the rows just inserted (first seen this quarter)
             post_pk |= {
                 (by_id[a], pid): pk
                 for pk, a, pid in s.execute(
@@ -470,12 +469,6 @@ class PersonHistory:
         clf = self.classifier
         if clf is None:
             return
-        scored = {  # posts carried over without text keep the classification they have
-            post_pk[self._post_keys[id(a.post)]]: text_hash(a.post.text)
-            for a in assessments
-            if a.assessed and "stored_hash" not in a.post.extra
-        }
-        no_evidence = {post_pk[self._post_keys[id(a.post)]] for a in assessments if id(a.post) in hidden}
         have = set(  # the person's posts classified under this model version already: one query
             s.scalars(
                 select(StoredClassification.post_id)
@@ -486,20 +479,27 @@ class PersonHistory:
                 )
             )
         )
-        missing = {pk: h for pk, h in scored.items() if pk not in have and h in clf.known}
-        clf.load_evidence(missing.values())
-        rows = [
-            {
-                "post_id": pk,
-                "model_version": clf.version,
-                "text_hash": h,
-                "scores": clf.known[h],
-                "evidence": {} if pk in no_evidence else clf.evidence[h],
-            }
-            for pk, h in missing.items()
-        ]
-        for start in range(0, len(rows), 1000):
-            s.execute(insert(StoredClassification.__table__), rows[start : start + 1000])
+
+        def rows() -> Iterator[dict[str, Any]]:
+            for a in assessments:
+                if not a.assessed or "stored_hash" in a.post.extra:  # carried over without text: kept as is
+                    continue
+                pk = post_pk[self._post_keys[id(a.post)]]
+                if pk in have:
+                    continue
+                have.add(pk)
+                extras = a.extras or {}
+                yield {
+                    "post_id": pk,
+                    "model_version": clf.version,
+                    "text_hash": text_hash(a.post.text),
+                    # the profanity grade and top-tier reasons travel with the scores (same JSON column)
+                    "scores": {**a.scores, "_grades": extras.get("grades", {}),
+                               "_top_tier": extras.get("top_tier", {})},
+                    "evidence": {} if id(a.post) in hidden else extras.get("evidence", {}),
+                }
+
+        insert_rows(s, StoredClassification.__table__, rows())
 
     def _previous(self, s: Session, person_id: int) -> Audit | None:
         return s.scalars(
