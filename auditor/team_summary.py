@@ -190,25 +190,25 @@ def write_team_summary(
     with atomic_file(csv_path, "w") as fh:
         _csv_frame(table).to_csv(fh, index=False)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
-    html = render_page(
-        "team-summary.html.j2",
-        quarter=quarter,
-        rows=[r for r in rows if r["status"] == "ok"],
-        failures=[r for r in rows if r["status"] != "ok"],
-        coverage=coverage(table, len(entries)),
-        categories=CATEGORIES,
-        labels=LABELS,
-        tiers=TIER_ORDER,
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-    )
+    context = {
+        "quarter": quarter,
+        "rows": [r for r in rows if r["status"] == "ok"],
+        "failures": [r for r in rows if r["status"] != "ok"],
+        "coverage": coverage(table, len(entries)),
+        "categories": CATEGORIES,
+        "labels": LABELS,
+        "tiers": TIER_ORDER,
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    html = render_page("team-summary.html.j2", **context)
     html_path = out / "team-summary.html"
     with atomic_file(html_path) as fh:
         fh.write(html)
     files = [html_path]
     if pdf:
         pdf_path = out / "team-summary.pdf"
-        with atomic_file(pdf_path, "wb") as fh:
-            write_pdf(html, pdf_path, target=fh)
+        with atomic_file(pdf_path, "wb") as fh:  # laid out with the print stylesheet: fixed-layout tables
+            write_pdf(render_page("team-summary.html.j2", pdf=True, **context), pdf_path, target=fh)
         files.append(pdf_path)
     files.append(csv_path)
     return files

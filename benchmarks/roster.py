@@ -129,6 +129,27 @@ class TreeMemory:
                 f"{self.peak_rss / gb:.2f} GB; each process's own peak added up {self.hwm_sum / gb:.2f} GB)")
 
 
+def next_quarter_changes(summary_csv: Path) -> str:
+    """What the next quarter changed per person, from team-summary.csv: whether a report could have been
+    kept instead of written again (it could only if nothing in it changed)."""
+    import csv
+
+    rows = [r for r in csv.DictReader(summary_csv.open(encoding="utf-8")) if r["status"] == "ok"]
+
+    def num(value: str) -> int:
+        return int(float(value)) if value not in ("", None) else 0
+
+    with_new = sum(num(r["new_posts"]) > 0 for r in rows)
+    new_flags = sum(num(r["new_flags"]) > 0 for r in rows)
+    counts = sum(any(num(r[k]) for k in r if k.startswith("change_")) for r in rows)
+    tier = sum(bool(r["previous_tier"]) and r["previous_tier"] != r["tier"] for r in rows)
+    same = sum(num(r["new_flags"]) == 0 and not any(num(r[k]) for k in r if k.startswith("change_"))
+               and num(r["removed_posts"]) == 0 for r in rows)
+    return (f"next quarter, of {len(rows)} people: {with_new} have new posts, {new_flags} new flags, "
+            f"{counts} a changed flag count in some category, {tier} a changed tier; {same} the same flagged "
+            f"posts as last quarter (their report still changes: new posts counted, what changed, ages)")
+
+
 def _children_cpu() -> float:
     """CPU seconds (user + system) of every finished descendant so far: the auditor and its workers."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -201,6 +222,7 @@ def main() -> None:
               f"{pdfs:,} PDFs")
         print(f"next quarter (2026Q4, +{extra} posts each): {q2:.1f} s wall, {cpu2:.1f} CPU s, "
               f"{peak2.line()}, exit {rc2}")
+        print(next_quarter_changes(out / "team-summary.csv"))
         people = max(1, args.people)
         for name, wall, cpu in (("first", q1, cpu1), ("next", q2, cpu2)):
             print(f"{name} quarter per person: {wall / people:.2f} s wall, {cpu / people:.2f} CPU s; "

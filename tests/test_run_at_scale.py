@@ -41,12 +41,14 @@ def test_pdf_version_shows_the_worst_n_and_says_how_many_are_left_out():
     authored = pdf_html.split('class="flagged authored"')[1].split("</section>")[0]
     assert authored.count("<article") == 5
     assert f"Showing the worst 5 of {own}; {own - 5} more are left out here." in authored
-    # the HTML report keeps them all, and the PDF's layout is plain flow
+    assert "report.html, flagged.csv and summary.json list them all" in authored
+    # the HTML report keeps them all; the PDF's version is plain text for write_pdf's print stylesheet
     html = render_html(summary, assessments)
     assert html.split('class="flagged authored"')[1].split("</section>")[0].count("<article") == own
     assert "left out here" not in html
-    assert ".post-head, .chips, .post-foot { display: block; }" in pdf_html
-    assert ".post-head, .chips, .post-foot { display: block; }" not in html
+    assert "display: flex" in html and "display: flex" not in pdf_html
+    assert '<ul class="chips">' in html and '<ul class="chips">' not in pdf_html
+    assert "with every flagged post and its link, is <strong>report.html</strong>" in pdf_html
 
 
 def test_pdf_version_caps_the_not_assessed_list_and_the_clean_up_plan():
@@ -62,8 +64,12 @@ def test_pdf_version_caps_the_not_assessed_list_and_the_clean_up_plan():
     unread = pdf_html.split('class="unread-list"')[1].split("</table>")[0]
     assert unread.count("<tr>") == 1 + 5 and "Showing 5 of 40" in pdf_html  # header row + 5
     assert html.split('class="unread-list"')[1].split("</table>")[0].count("<tr>") == 1 + 40
+    # the PDF gives the plan's groups and counts; its posts are listed in report.html and cleanup.csv
     plan = pdf_html.split('class="cleanup"')[1].split("</section>")[0]
-    assert plan.count("<li>") <= 5 * len(summary["cleanup"]) and "cleanup.csv lists them all" in plan
+    assert plan.count("<li>") == len(summary["cleanup"]) and "https://" not in plan
+    for group in summary["cleanup"]:
+        assert f'<strong>{group["title"]}: {len(group["posts"])}</strong>' in plan
+    assert "The posts, in this order and with links, are in report.html" in plan
     assert html.split('class="cleanup"')[1].split("</section>")[0].count("<li>") == plan_rows
 
 

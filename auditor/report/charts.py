@@ -53,8 +53,12 @@ def _describe(timeline: Sequence[dict[str, Any]]) -> str:
     return text
 
 
-def timeline_svg(timeline: Sequence[dict[str, Any]], width: int = 720, height: int = 230) -> Markup:
-    """Stacked bars of flags per category per month, with a line of posts assessed (right axis)."""
+def timeline_svg(
+    timeline: Sequence[dict[str, Any]], width: int = 720, height: int = 230, for_print: bool = False
+) -> Markup:
+    """Stacked bars of flags per category per month, with a line of posts assessed (right axis). Each bar and
+    dot has a tooltip; ``for_print`` (the PDF) leaves out the tooltips and dots, which paper cannot show
+    (WeasyPrint styles every SVG element as a page element)."""
     if not timeline:
         return Markup('<p class="muted">No dated posts to chart.</p>')
     left, right, top, bottom = 34, 40, 12, 30
@@ -90,9 +94,10 @@ def timeline_svg(timeline: Sequence[dict[str, Any]], width: int = 720, height: i
             if not v:
                 continue
             y0, y1 = y_flags(base + v), y_flags(base)
-            tip = escape(f"{month_label(row['month'])}: {LABELS[c]} {v}")
+            label = escape(f"{month_label(row['month'])}: {LABELS[c]} {v}")
+            tip = "" if for_print else f"<title>{label}</title>"
             add(f'<rect x="{x:.1f}" y="{y0:.1f}" width="{bar_w:.1f}" height="{y1 - y0:.1f}" '
-                f'fill="{COLORS.get(c, "#888888")}"><title>{tip}</title></rect>')
+                f'fill="{COLORS.get(c, "#888888")}">{tip}</rect>')
             base += v
     # Posts assessed: a line with small dots.
     pts = [(left + (i + 0.5) * slot, y_seen(r["assessed"])) for i, r in enumerate(timeline)]
@@ -102,7 +107,7 @@ def timeline_svg(timeline: Sequence[dict[str, Any]], width: int = 720, height: i
         unread = [(left + (i + 0.5) * slot, y_seen(r.get("not_assessed", 0))) for i, r in enumerate(timeline)]
         add(f'<polyline fill="none" stroke="{NOT_ASSESSED_COLOR}" stroke-width="1.5" stroke-dasharray="1 2" '
             'points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in unread) + '"/>')
-    if n <= 60:
+    if n <= 60 and not for_print:
         for (x, y), r in zip(pts, timeline, strict=True):
             tip = escape(f"{month_label(r['month'])}: {r['assessed']} posts assessed")
             add(f'<circle fill="#6b7482" cx="{x:.1f}" cy="{y:.1f}" r="2"><title>{tip}</title></circle>')

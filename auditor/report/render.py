@@ -178,10 +178,13 @@ def _context_view(context: Mapping[str, Any] | None) -> dict[str, Any] | None:
             "ref": context.get("ref")}
 
 
-def _fact(value: Any) -> str:
-    """One model fact as short text: a validation dict becomes "measure 0.85 (precision …, n …)"."""
+def _fact(value: Any, brief: bool = False) -> str:
+    """One model fact as short text: a validation dict becomes "measure 0.85 (precision …, n …)" ("measure
+    0.85" when ``brief``)."""
     if isinstance(value, Mapping):
         head = f"{value['measure']}: {value['value']}" if "measure" in value and "value" in value else ""
+        if brief and head:
+            return head
         rest = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items()
                          if k not in ("measure", "value", "split") and isinstance(v, str | int | float))
         return f"{head} ({rest})" if head and rest else head or rest
@@ -190,15 +193,19 @@ def _fact(value: Any) -> str:
     return str(value)
 
 
-def _model_view(models: Mapping[str, Any]) -> dict[str, Any]:
-    """What the classifier reports about itself: a version, top-level facts, and facts per category."""
+def _model_view(models: Mapping[str, Any], brief: bool = False) -> dict[str, Any]:
+    """What the classifier reports about itself: a version, top-level facts, and facts per category. ``brief``
+    (the PDF): per category only its validation figure, without the training sets and file names (the HTML
+    report has them all)."""
     per_cat = models.get("categories") if isinstance(models.get("categories"), Mapping) else {
         c: models[c] for c in CATEGORIES if isinstance(models.get(c), Mapping)}
     rows = []
     for cat, info in per_cat.items():
-        facts = ([(k.replace("_", " "), _fact(v)) for k, v in info.items() if v not in (None, "", [], {})]
+        facts = ([(k.replace("_", " "), _fact(v, brief)) for k, v in info.items()
+                  if v not in (None, "", [], {}) and (not brief or k == "validation")]
                  if isinstance(info, Mapping) else [("", _fact(info))])
-        rows.append({"label": LABELS.get(cat, str(cat)), "facts": facts})
+        if facts or not brief:
+            rows.append({"label": LABELS.get(cat, str(cat)), "facts": facts})
     facts = [(k.replace("_", " "), _fact(v)) for k, v in models.items()
              if k not in ("categories", "version", *CATEGORIES) and v not in (None, "", [], {})]
     return {"version": models.get("version", "unknown"), "facts": facts, "rows": rows}
@@ -215,21 +222,27 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _css(*names: str) -> Markup:
-    css = "\n".join((reports_dir() / name).read_text(encoding="utf-8") for name in names)
-    return Markup(css.replace("</", "<\\/"))  # our own files; never able to close the <style> element
+@functools.cache  # read once per process
+def _css(pdf: bool = False) -> Markup:
+    """The page's stylesheet: report.css for the HTML; none for the PDF's version, which write_pdf lays out
+    with reports/pdf.css (parsed once per process)."""
+    if pdf:
+        return Markup("")
+    css = (reports_dir() / "report.css").read_text(encoding="utf-8")
+    return Markup(css.replace("</", "<\\/"))  # our own file; never able to close the <style> element
 
 
 def render_html(
     summary: Mapping[str, Any], assessments: Sequence[Any] | None = None, pdf_max_cards: int | None = None
 ) -> str:
     """The self-contained HTML report. Everything shown comes from ``summary`` (summary.json). With
-    ``pdf_max_cards`` it is the PDF's version: at most that many cards per section, not-assessed posts and
-    clean-up rows per group, laid out for print (reports/pdf.css)."""
+    ``pdf_max_cards`` it is the PDF's version, for write_pdf and reports/pdf.css: at most that many cards per
+    section and not-assessed posts, each card in a few lines of text, the clean-up plan by its group counts
+    (report.html and cleanup.csv list its posts) and the models by their validation figures."""
     limit = MAX_CARDS if pdf_max_cards is None else pdf_max_cards
-    # the PDF lists as many not-assessed posts and plan rows as cards: long tables are most of its layout time
+    # the PDF lists as many not-assessed posts as cards: long tables are most of its layout time
     unread_rows = MAX_NOT_ASSESSED_ROWS if pdf_max_cards is None else pdf_max_cards
-    plan_rows = MAX_PLAN_ROWS if pdf_max_cards is None else pdf_max_cards
+    plan_rows = MAX_PLAN_ROWS if pdf_max_cards is None else 0
     sections = []
     budget = MAX_REPORT_CHARS  # post text shown in all cards together: the PDF stays a readable size
     for key in ("authored", "repost", "deleted"):
@@ -258,15 +271,16 @@ def render_html(
         source_limits=SOURCE_LIMITS,
         safe_url=safe_url,
         s=summary,
-        css=_css("report.css") if pdf_max_cards is None else _css("report.css", "pdf.css"),
-        chart=timeline_svg(summary.get("timeline", [])),
+        css=_css(pdf=pdf_max_cards is not None),
+        pdf=pdf_max_cards is not None,
+        chart=timeline_svg(summary.get("timeline", []), for_print=pdf_max_cards is not None),
         sections=sections,
         max_cards=limit,
         colors=COLORS,
         labels=LABELS,
         meanings=MEANINGS,
         categories=CATEGORIES,
-        models=_model_view(summary.get("models") or {}),
+        models=_model_view(summary.get("models") or {}, brief=pdf_max_cards is not None),
         nice_date=nice_date,
         span=span,
         month_label=month_label,
@@ -274,6 +288,7 @@ def render_html(
     )
 
 
-def render_page(template: str, **context: Any) -> str:
-    """Another page (e.g. the team summary) with the report's autoescaping environment and CSS."""
-    return _environment().get_template(template).render(css=_css(), **context)
+def render_page(template: str, *, pdf: bool = False, **context: Any) -> str:
+    """Another page (e.g. the team summary) with the report's autoescaping environment and CSS (none with
+    ``pdf``: the HTML for write_pdf)."""
+    return _environment().get_template(template).render(css=_css(pdf), **context)
