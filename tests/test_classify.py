@@ -174,7 +174,10 @@ def test_targeted_insult_without_swear_words(clf, text):
         "I was a clown at the party last night, so embarrassing",
         "my cat is a fluffy little menace",
         "please stop calling the new kid a loser",
-        "calling your staff idiots is bullying, plain and simple",
+        # insult 0.51 with model 2026.12.06-4: it had learnt "…, plain and simple" as condemnation from an
+        # augment line that repeated a check-set post, removed for that reason (README, known limits)
+        pytest.param("calling your staff idiots is bullying, plain and simple", marks=pytest.mark.xfail(
+            reason="known: insult 0.51 since the check-set copy left the augment files", strict=True)),
     ],
 )
 def test_insult_words_aimed_at_oneself_or_condemned_are_not_insults(clf, text):
@@ -200,19 +203,9 @@ IDENTITY_MENTIONS = [
 ]
 
 
-# hate 0.59 with model 2026.12.06-2 (the group word still counts through its word vector): README
-KNOWN_IDENTITY_FP = "Lesbian couple next door just adopted a puppy."
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        pytest.param(t, marks=pytest.mark.xfail(reason="known false positive, in the README", strict=True))
-        if t == KNOWN_IDENTITY_FP
-        else t
-        for t in IDENTITY_MENTIONS
-    ],
-)
+# "Lesbian couple next door just adopted a puppy." scored hate 0.59 with model 2026.12.06-2 and 0.54 with -4,
+# under the default policy's 0.55: close to the line (README, known limits).
+@pytest.mark.parametrize("text", IDENTITY_MENTIONS)
 def test_identity_mentions_are_not_hate(clf, text):
     flag_at = load_policy("default").thresholds
     assert score(clf, text, "hate") < flag_at["hate"]
