@@ -239,10 +239,11 @@ def render_html(
     ``pdf_max_cards`` it is the PDF's version, for write_pdf and reports/pdf.css: at most that many cards per
     section and not-assessed posts, each card in a few lines of text, the clean-up plan by its group counts
     (report.html and cleanup.csv list its posts) and the models by their validation figures."""
+    pdf = pdf_max_cards is not None
     limit = MAX_CARDS if pdf_max_cards is None else pdf_max_cards
     # the PDF lists as many not-assessed posts as cards: long tables are most of its layout time
     unread_rows = MAX_NOT_ASSESSED_ROWS if pdf_max_cards is None else pdf_max_cards
-    plan_rows = MAX_PLAN_ROWS if pdf_max_cards is None else 0
+    plan_rows = 0 if pdf else MAX_PLAN_ROWS
     sections = []
     budget = MAX_REPORT_CHARS  # post text shown in all cards together: the PDF stays a readable size
     for key in ("authored", "repost", "deleted"):
@@ -271,16 +272,16 @@ def render_html(
         source_limits=SOURCE_LIMITS,
         safe_url=safe_url,
         s=summary,
-        css=_css(pdf=pdf_max_cards is not None),
-        pdf=pdf_max_cards is not None,
-        chart=timeline_svg(summary.get("timeline", []), for_print=pdf_max_cards is not None),
+        css=_css(pdf=pdf),
+        pdf=pdf,
+        chart=timeline_svg(summary.get("timeline", []), for_print=pdf),
         sections=sections,
         max_cards=limit,
         colors=COLORS,
         labels=LABELS,
         meanings=MEANINGS,
         categories=CATEGORIES,
-        models=_model_view(summary.get("models") or {}, brief=pdf_max_cards is not None),
+        models=_model_view(summary.get("models") or {}, brief=pdf),
         nice_date=nice_date,
         span=span,
         month_label=month_label,
