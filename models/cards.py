@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from clusters import LEVELS
-from data import AUGMENT_WEIGHT, DAVIDSON_WEIGHT, UNT_INSULT_WEIGHT
+from data import AUGMENT_WEIGHT, DAVIDSON_WEIGHT, UNT_INSULT_WEIGHT, UNTARGETED_SWEARING_INSULT_WEIGHT
 from metrics import check_summaries
 
 from auditor.classify.model import CATEGORIES
@@ -299,8 +299,9 @@ def write_cards(folder: Path, version: str, report: dict, manifest: dict, source
             f"Hand-written examples count {AUGMENT_WEIGHT:g} times; Davidson's tweets count "
             f"{DAVIDSON_WEIGHT:g} for profanity and insult, OLID's untargeted profanity "
             f"{UNT_INSULT_WEIGHT:g} "
-            "as an insult negative; the newer shared sets are weighted (models/data.py). Rows whose text "
-            "repeats a validation tweet were removed. Word vectors: WordLlama (MIT).",
+            "as an insult negative (the hand-written untargeted swearing "
+            f"{UNTARGETED_SWEARING_INSULT_WEIGHT:g}); the newer shared sets are weighted (models/data.py). "
+            "Rows whose text repeats a validation tweet were removed. Word vectors: WordLlama (MIT).",
             "",
         ]
         if cat == "profanity":

@@ -35,6 +35,13 @@ DAVIDSON_WEIGHT = 0.1
 # without teaching the insult head that every offensive tweet is clean (the hand-written untargeted
 # exclamations stay full-weight negatives).
 UNT_INSULT_WEIGHT = 0.3
+# The hand-written untargeted swearing (at the weather, traffic, machines, one's own luck; happy exclamations)
+# counts 15 as insult negatives (not 5): OLID's targeted insults are full of swear words, so the head read any
+# strong swear word as an attack. Chosen on the check set and LOSO (model 2026.12.07-1, insult head refit
+# alone with the new augment lines): insult F1 0.637 -> 0.655, precision 0.55 -> 0.60, the profanity groups'
+# posts flagged as insult 18 -> 8 of 98; LOSO Davidson 0.804 -> 0.802, SBIC 0.603 -> 0.602 (25: F1 0.658, but
+# swearing insults caught 14 -> 12 of 16 and SBIC 0.598).
+UNTARGETED_SWEARING_INSULT_WEIGHT = 15.0
 SARCASM_WEIGHT = 0.25  # iSarcasmEval tweets (author-labelled sarcasm) count less: a different notion of irony
 # New shared sets (issue 10), weighted rather than pooled: synthetic or off-platform text counts less.
 DYNAHATE_WEIGHT = (
@@ -220,7 +227,7 @@ class Corpus:
                 "targeted_insults": 1,
                 "threats": 1,
                 "violent_idioms": 0,
-                "untargeted_swearing": 0,
+                "threat_lookalikes": 0,
                 "identity_neutral": 0,
                 "counter_speech": 0,
                 "everyday": 0,
@@ -228,6 +235,7 @@ class Corpus:
                 "condemning_insults": 0,
             },
         )
+        self._augment(s, {"untargeted_swearing": 0}, UNTARGETED_SWEARING_INSULT_WEIGHT)
         return s
 
     def hate_train(self) -> Split:
@@ -250,7 +258,7 @@ class Corpus:
                 s.add(r["text"], 0, "sbic", SBIC_WEIGHT)
             elif r.get("implies_group_stereotype"):
                 s.add(r["text"], 1, "sbic", SBIC_WEIGHT)
-        identity = {"identity_neutral": 0, "counter_speech": 0, "identity_positive": 0}
+        identity = {"identity_neutral": 0, "counter_speech": 0, "identity_positive": 0, "identity_support": 0}
         self._augment(s, identity, IDENTITY_WEIGHT)
         self._augment(s, {"untargeted_swearing": 0, "targeted_insults": 0, "implicit_hate": 1})
         return s
@@ -277,6 +285,7 @@ class Corpus:
             {
                 "threats": 1,
                 "violent_idioms": 0,
+                "threat_lookalikes": 0,
                 "targeted_insults": 0,
                 "everyday": 0,
                 "untargeted_swearing": 0,

@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -309,7 +309,9 @@ def test_reply_shows_its_parent_and_x_ids_link_out(stub, tmp_path):
     by_id = {e["id"]: e for e in summary_of(folder)["flagged"]}
     assert by_id["2"]["context"]["text"] == rows[0]["text"] and by_id["2"]["context"]["own"]
     assert by_id["3"]["context"]["url"] == "https://x.com/i/web/status/777"
-    assert by_id["2"]["age"] == "11 days ago"
+    # the post is dated 12:00 UTC eleven days back: before noon UTC that is ten whole days
+    elapsed = datetime.now(timezone.utc) - datetime.fromisoformat(rows[1]["created_at"])
+    assert by_id["2"]["age"] == f"{elapsed.days} days ago"
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "In reply to your own post" in html and 'href="https://x.com/i/web/status/777"' in html
 
