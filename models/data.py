@@ -353,6 +353,8 @@ class Corpus:
             {
                 "political": 1,
                 "political_world": 1,
+                "political_implicit": 1,
+                "politics_words_everyday": 0,
                 "everyday": 0,
                 "everyday_plain": 0,
                 "community": 0,
