@@ -330,6 +330,8 @@ class Corpus:
             s,
             {
                 "snark": 1,
+                "snark_workplace": 1,
+                "sincere_workplace": 0,
                 "tragedy_jokes": 1,
                 "everyday": 0,
                 "everyday_plain": 0,
