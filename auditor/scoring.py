@@ -142,16 +142,41 @@ def model_extras(res: Any) -> dict[str, dict] | None:
 def post_tiers(res: Any, policy: Policy) -> dict[str, str]:
     """The tier of every category a classified post is flagged in under a policy: its score's tier (a
     capped category, e.g. politics, at its cap at most), profanity only from the policy's lowest grade up;
-    a top-tier reason (a threat, mockery of a tragedy) makes its category high whatever the policy."""
+    a top-tier reason (a threat, mockery of a tragedy) makes its category high whatever the policy; a flag a
+    stronger finding covers is left out (COVERED_BY)."""
     tiers: dict[str, str] = {}
     grades = getattr(res, "grades", None) or {}
     for c in CATEGORIES:
         tier = policy.severity(c, float(res.scores[c]))
         if tier and policy.grade_ok(c, grades.get(c)):
             tiers[c] = _capped(tier, policy.overall.caps.get(c))
-    for c in getattr(res, "top_tier", None) or {}:
+    top_tier = getattr(res, "top_tier", None) or {}
+    for c in top_tier:
         tiers[c] = "high"
-    return tiers
+    return without_covered(tiers, top_tier)
+
+
+# A finding another one covers is not listed twice (shared/docs/categories.md): an attack on a protected group
+# is hate, not also an insult; the tone of a hateful or insulting post is not a second, snark finding.
+# category -> (covering category, the least tier it must have). Chosen on the check set and leave-one-source-
+# out (README, "Covered findings"): a covered flag also needs a tier no worse than its cover's, so a post
+# never loses severity, and a top-tier reason (a threat) is never covered.
+COVERED_BY: dict[str, tuple[tuple[str, str], ...]] = {
+    "insult": (("hate", "low"),),
+    "snark": (("hate", "low"), ("insult", "medium")),
+}
+
+
+def without_covered(tiers: dict[str, str], top_tier: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The tiers without the flags a stronger finding of the same post covers (COVERED_BY)."""
+    def covered(cat: str) -> bool:
+        return cat not in (top_tier or {}) and any(
+            cover in tiers and _RANK[tiers[cover]] <= min(_RANK[least], _RANK[tiers[cat]])
+            for cover, least in COVERED_BY[cat]
+        )
+
+    drop = {cat for cat in COVERED_BY if cat in tiers and covered(cat)}
+    return {c: t for c, t in tiers.items() if c not in drop}
 
 
 def _counts_toward_overall(a: Assessment, policy: Policy) -> bool:

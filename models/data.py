@@ -339,6 +339,8 @@ class Corpus:
             s,
             {
                 "snark": 1,
+                "snark_workplace": 1,
+                "sincere_workplace": 0,
                 "tragedy_jokes": 1,
                 "everyday": 0,
                 "everyday_plain": 0,
@@ -362,6 +364,8 @@ class Corpus:
             {
                 "political": 1,
                 "political_world": 1,
+                "political_implicit": 1,
+                "politics_words_everyday": 0,
                 "everyday": 0,
                 "everyday_plain": 0,
                 "community": 0,

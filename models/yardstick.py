@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from data import Corpus, Split, capped, rows
@@ -27,6 +28,7 @@ from sklearn.metrics import roc_auc_score
 
 from auditor.categories import CATEGORIES, GRADES
 from auditor.classify.model import Classifier
+from auditor.scoring import COVERED_BY, post_tiers
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = ROOT / "benchmarks" / "checks" / "check_set.py"
@@ -174,11 +176,18 @@ def _refit(x, split: Split, c: float, drop: tuple[str, ...], seed: int) -> Logis
     return lr
 
 
-def _figures(y: np.ndarray, p: np.ndarray, t: float, measure: str) -> dict:
+def _figures(y: np.ndarray, p: np.ndarray, t: float, measure: str, covered: np.ndarray | None = None) -> dict:
+    """Figures at threshold t and at the source's best threshold; covered: posts whose flag a stronger finding
+    covers (auditor.scoring.COVERED_BY), never flagged at any threshold (the ranking, ROC AUC, keeps them)."""
     fn = macro_f1 if measure == "macro" else pos_f1
-    pred = (p >= t).astype(int)
+    shown = np.ones(len(p), dtype=bool) if covered is None else ~covered
+
+    def flagged(g: float) -> np.ndarray:
+        return ((p >= g) & shown).astype(int)
+
+    pred = flagged(t)
     grid = np.round(np.arange(0.05, 0.96, 0.025), 3)
-    best_t = float(max(grid, key=lambda g: fn(y, (p >= g).astype(int))))
+    best_t = float(max(grid, key=lambda g: fn(y, flagged(g))))
     prec, rec, f1 = f1_pos(y, pred)
     return {
         "measure": "macro-F1" if measure == "macro" else "F1 (positive class)",
@@ -189,10 +198,28 @@ def _figures(y: np.ndarray, p: np.ndarray, t: float, measure: str) -> dict:
         "recall": round(rec, 4),
         "roc_auc": round(float(roc_auc_score(y, p)), 4) if 0 < y.sum() < len(y) else None,
         "best_threshold": best_t,
-        "value_at_best_threshold": round(fn(y, (p >= best_t).astype(int)), 4),
+        "value_at_best_threshold": round(fn(y, flagged(best_t)), 4),
         "n": int(len(y)),
         "positives": int(y.sum()),
     }
+
+
+def _covered(head: str, p: np.ndarray, shipped: np.ndarray, clf: Classifier, policy) -> np.ndarray:
+    """Posts whose `head` flag (score p, at least a low-tier flag) the shipped model's covering categories
+    (insult, hate: COVERED_BY) leave out, as `auditor classify` flags posts under the policy."""
+    least = policy.thresholds[head]
+    covers = [c for c, _ in COVERED_BY[head]]
+    cols = [clf.heads.index(c) for c in covers]
+    top = clf._top_tiers(shipped)
+    out = np.zeros(len(shipped), dtype=bool)
+    for i, row in enumerate(shipped):
+        scores = dict.fromkeys(CATEGORIES, 0.0) | dict(zip(covers, row[cols], strict=True))
+        res = SimpleNamespace(
+            scores=scores | {head: max(float(p[i]), least)},
+            top_tier={c: r for c, r in top[i].items() if c in covers},
+        )
+        out[i] = head not in post_tiers(res, policy)
+    return out
 
 
 def out_of_domain(
@@ -242,7 +269,8 @@ def out_of_domain(
             head = h.heads[0]
             p = probs[head]
             t = thresholds.get(head, clf.thresholds.get(head, 0.5))
-        out[h.name] = {"dropped": list(h.drop), **_figures(y, p, float(t), h.measure)}
+        covered = _covered(head, p, shipped, clf, load_policy(policy)) if head in COVERED_BY else None
+        out[h.name] = {"dropped": list(h.drop), **_figures(y, p, float(t), h.measure, covered)}
         if h.name.startswith("hate: DynaHate"):
             types = np.array([s.split("/", 1)[1] for s in ev.sources])
             out[h.name]["recall_by_type"] = {
