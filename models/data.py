@@ -285,7 +285,6 @@ class Corpus:
             {
                 "threats": 1,
                 "violent_idioms": 0,
-                "threat_lookalikes": 0,
                 "targeted_insults": 0,
                 "everyday": 0,
                 "untargeted_swearing": 0,
