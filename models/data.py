@@ -332,6 +332,8 @@ class Corpus:
                 "snark": 1,
                 "snark_workplace": 1,
                 "sincere_workplace": 0,
+                "snark_daily": 1,
+                "sincere_daily": 0,
                 "tragedy_jokes": 1,
                 "everyday": 0,
                 "everyday_plain": 0,
