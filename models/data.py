@@ -300,8 +300,11 @@ class Corpus:
             s,
             {
                 "sensitive": 1,
+                "sensitive_sincere": 1,
                 "tragedy_jokes": 1,
+                "tragedy_mockery": 1,
                 "violent_idioms": 0,
+                "figurative_harm": 0,
                 "political": 0,
             },
         )
