@@ -308,8 +308,11 @@ class Corpus:
             s,
             {
                 "sensitive": 1,
+                "sensitive_sincere": 1,
                 "tragedy_jokes": 1,
+                "tragedy_mockery": 1,
                 "violent_idioms": 0,
+                "figurative_harm": 0,
                 "political": 0,
             },
         )
@@ -340,6 +343,8 @@ class Corpus:
                 "snark": 1,
                 "snark_workplace": 1,
                 "sincere_workplace": 0,
+                "snark_daily": 1,
+                "sincere_daily": 0,
                 "tragedy_jokes": 1,
                 "everyday": 0,
                 "everyday_plain": 0,
