@@ -88,7 +88,7 @@ LIMITS = {
         "Religious holiday greetings and posts about local jobs or farming can still score political "
         '(3 of the 50 hand-written everyday checks); political posts with no political word ("that '
         'party", "the ceasefire") are often missed.',
-        "Worldwide and implicit politics (model 2026.12.07-1): 703 words for parties, leaders, institutions "
+        "Worldwide and implicit politics (model 2026.12.07-2): 703 words for parties, leaders, institutions "
         "and policy debates of many countries were added to models/lexicons/politics_terms.txt, and about "
         "520 implicit and worldwide political posts with as many everyday posts that share politics' words "
         "(models/augment/political_implicit.txt, politics_words_everyday.txt), all written by independent "

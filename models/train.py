@@ -44,7 +44,7 @@ from auditor.classify.store import read_state  # noqa: E402
 from auditor.textprep import prepare_all  # noqa: E402
 
 SEED = 20261127
-VERSION = "2026.12.07-1"
+VERSION = "2026.12.07-2"
 # Inverse regularisation per head. Snark 2.0 (was 0.5): ROC AUC on the check set 0.736 -> 0.756 and on
 # SemEval irony val 0.667 -> 0.686 with the snark head alone. Hate 1.0 (was 4.0): the same figures, and the
 # fit on 80,000 rows takes a third of the time.
@@ -81,7 +81,7 @@ CALIBRATE_ON = {"profanity": {"olid"}, "insult": {"olid"}, "hate": {"hateval"}, 
 # lower: at 0.6 / 0.35 only 5 of 27 (0 other posts); sensitive 0.40 (the default flag threshold) gives 8 of 27
 # with 2 other check-set posts and none of 3,000 synthetic everyday posts or 3,000 emoji tweets (0.5: 7 and
 # 1; snark 0.25 at 0.40: 9, 2 other, 1 and 4).
-# Model 2026.12.07-1 (sensitive trained on about 250 sincere and 200 mocking tragedy posts more) scores
+# Model 2026.12.07-2 (sensitive trained on about 250 sincere and 200 mocking tragedy posts more) scores
 # tragedy posts higher: at 0.40 / 0.35 11 of 27 check-set tragedy jokes and 3 other posts (1 of 3,000
 # generated everyday posts); sensitive 0.50 gives 9 of 27 and 1 other post (none of 3,000 generated everyday
 # posts or emoji tweets), the same share of jokes as 2026.12.06-4 at 0.40 with fewer false ones.
