@@ -156,9 +156,9 @@ def test_untargeted_swearing_is_profanity_not_insult(clf, text):
         "our team lead is an incompetent moron",
         "the new supervisor is a lazy, incompetent fool",
         "that columnist writes like a spiteful halfwit",
-        # "kill yourself": insult 0.47 with 2026.12.07-1 (0.50 before), still flagged at the default 0.35
+        # "kill yourself": insult 0.47 with 2026.12.07-2 (0.50 before), still flagged at the default 0.35
         pytest.param("honestly just kys", marks=pytest.mark.xfail(
-            reason="known: insult 0.47 with 2026.12.07-1, under this test's 0.5", strict=True)),
+            reason="known: insult 0.47 with 2026.12.07-2, under this test's 0.5", strict=True)),
         "my neighbour is a selfish narcissist",
         "the new hire is a clueless bozo",
         "that umpire is a blind loon",
@@ -176,9 +176,9 @@ def test_targeted_insult_without_swear_words(clf, text):
         "I was a clown at the party last night, so embarrassing",
         "my cat is a fluffy little menace",
         "please stop calling the new kid a loser",
-        # insult 0.51 with model 2026.12.06-4, 0.59 with 2026.12.07-1 (README, known limits)
+        # insult 0.51 with model 2026.12.06-4, 0.58 with 2026.12.07-2 (README, known limits)
         pytest.param("calling your staff idiots is bullying, plain and simple", marks=pytest.mark.xfail(
-            reason="known: insult 0.59 with 2026.12.07-1", strict=True)),
+            reason="known: insult 0.58 with 2026.12.07-2", strict=True)),
     ],
 )
 def test_insult_words_aimed_at_oneself_or_condemned_are_not_insults(clf, text):
@@ -205,14 +205,14 @@ IDENTITY_MENTIONS = [
 
 
 # "Lesbian couple next door just adopted a puppy." scored hate 0.59 with model 2026.12.06-2, 0.54 with -4 and
-# 0.57 with 2026.12.07-1, around the default policy's 0.55 (README, known limits): a known failure.
+# 0.57 with 2026.12.07-2, around the default policy's 0.55 (README, known limits): a known failure.
 LESBIAN_COUPLE = "Lesbian couple next door just adopted a puppy."
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param(t, marks=pytest.mark.xfail(reason="known: hate 0.57 with 2026.12.07-1", strict=True))
+        pytest.param(t, marks=pytest.mark.xfail(reason="known: hate 0.57 with 2026.12.07-2", strict=True))
         if t == LESBIAN_COUPLE
         else t
         for t in IDENTITY_MENTIONS

@@ -21,9 +21,9 @@ EVERYDAY = (
     "Weather in Lisbon is perfect this morning ☀️ Great chat with Maria about onboarding at the studio.",
 )
 
-# Known failure since model 2026.12.07-2: the contrastive "Small progress but progress." reads as deadpan irony
-# (snark 0.33, the default policy flags from 0.25). The new hand-written sarcasm about daily life taught the
-# head that shape of sentence; kept visible here rather than dropped from the list above.
+# Known failure since model 2026.12.07-2: the contrastive "Small progress but progress." reads as deadpan
+# irony (snark 0.33, the default policy flags from 0.25). The new hand-written sarcasm about daily life
+# taught the head that shape of sentence; kept visible here rather than dropped from the list above.
 DEADPAN_EVERYDAY = "Day 12 of learning Spanish. Small progress but progress."
 
 SARCASTIC = (

@@ -97,7 +97,7 @@ def test_politics_beyond_us_uk_vocabulary(clf, text):
 # Known failure since model 2026.12.06-3. Model 2026.12.06-2 passed only through an artefact: any emoji added
 # about +3 to the sensitive score (the emoji tweets, its everyday negatives, have theirs taken out); without
 # the 😂 it scored sensitive 0.03 on this post too. Since 2026.12.07-2 the sensitive head knows the sinking
-# (0.90, flagged), but the mockery rule also needs snark 0.35 (or insult or profanity 0.70): snark 0.28 (README).
+# (0.90, flagged), but the mockery rule also needs snark 0.35 (or insult or profanity 0.70): snark 0.28.
 @pytest.mark.xfail(reason="known miss: sensitive 0.90 but snark 0.28, so not top tier (README)", strict=True)
 def test_joke_about_a_tragedy_is_top_tier_under_every_policy(clf):
     text = "That ferry sinking was the only time those tourists went for a proper swim lmao 😂"
