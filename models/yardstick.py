@@ -245,7 +245,8 @@ def out_of_domain(
         j = clf.heads.index(head)
         return np.clip(np.interp(raw, clf.calib_x[j], clf.calib_y[j]), 0.0, 1.0)
 
-    thresholds = load_policy(policy).thresholds
+    pol = load_policy(policy)
+    thresholds = pol.thresholds
     out: dict[str, dict] = {}
     for h in HOLDOUTS:
         ev = h.load(corpus)
@@ -262,6 +263,7 @@ def out_of_domain(
                 matrices[head] = category_matrix(feat, splits[head].texts, head)
             lr = _refit(matrices[head], splits[head], C[head], h.drop, SEED)
             probs[head] = calibrated(head, lr.decision_function(category_matrix(feat, ev.texts, head)))
+        covered = None
         if h.heads == OFFENSIVE:  # any of the three flagged: one score that crosses 0.5 exactly then
             margin = np.max([probs[c] - thresholds[c] for c in OFFENSIVE], axis=0)
             p, t = 0.5 + margin, 0.5
@@ -269,7 +271,8 @@ def out_of_domain(
             head = h.heads[0]
             p = probs[head]
             t = thresholds.get(head, clf.thresholds.get(head, 0.5))
-        covered = _covered(head, p, shipped, clf, load_policy(policy)) if head in COVERED_BY else None
+            if head in COVERED_BY:
+                covered = _covered(head, p, shipped, clf, pol)
         out[h.name] = {"dropped": list(h.drop), **_figures(y, p, float(t), h.measure, covered)}
         if h.name.startswith("hate: DynaHate"):
             types = np.array([s.split("/", 1)[1] for s in ev.sources])
