@@ -1,4 +1,4 @@
-"""Throughput of all five classifiers in-process on one core, side by side with alt-profanity-check.
+"""Throughput of all six categories and the threat signal in-process on one core, beside alt-profanity-check.
 
     python benchmarks/throughput.py [--data PATH] [--posts 100000] [--batch 10000]
 
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ours = timed(clf.predict_proba, posts, args.batch)
     ours_rate = len(posts) / ours
-    print(f"auditor, all 5 categories: {ours:.2f} s, {ours_rate:,.0f} posts/s")
+    print(f"auditor, all 6 categories + threat: {ours:.2f} s, {ours_rate:,.0f} posts/s")
     again = timed(clf.predict_proba, posts, args.batch)  # where the time goes: not the headline figure
     print(
         f"  (the same posts again, every chunk type now cached: {again:.2f} s, {len(posts) / again:,.0f} "

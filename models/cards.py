@@ -182,7 +182,8 @@ def speed_section(folder: Path) -> str:
     else:
         sp = json.loads(path.read_text(encoding="utf-8"))
         body = (
-            f"All five categories together, in-process, one core: **{sp['ours_posts_per_s']:,.0f} posts/s** "
+            "All six categories and the threat signal together, in-process, one core: "
+            f"**{sp['ours_posts_per_s']:,.0f} posts/s** "
             f"on {sp['posts']:,} posts; alt-profanity-check (one category) {sp['apc_posts_per_s']:,.0f} "
             f"posts/s in the same run (ratio {sp['ratio']:.2f}x). Model load {sp['load_s']:.2f} s; "
             f"model file {sp['model_mb']:.1f} MB. Machine: {sp['machine']}. Measured {sp['measured']}."
